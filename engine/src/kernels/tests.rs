@@ -1,0 +1,164 @@
+//! Kernels against a naive dense reference and against `sprs`.
+
+use super::*;
+use crate::builder::build_csr;
+use crate::builder::{DuplicatePolicy, SelfLoopPolicy};
+use crate::csr::Csr;
+use proptest::prelude::*;
+
+/// Dense f64 reference of the normalised operator.
+fn dense_operator(a: &Csr, norm: Normalization, self_loops: bool) -> Vec<Vec<f64>> {
+    let (n, m) = (a.n_rows(), a.n_cols());
+    let mut d = vec![vec![0f64; m]; n];
+    for (i, row) in d.iter_mut().enumerate() {
+        for (j, w) in a.row_entries(i) {
+            row[j as usize] += w as f64;
+        }
+        if self_loops {
+            row[i] += 1.0;
+        }
+    }
+    let rs: Vec<f64> = d.iter().map(|r| r.iter().sum()).collect();
+    let cs: Vec<f64> = (0..m).map(|j| d.iter().map(|r| r[j]).sum()).collect();
+    let f = |x: f64, p: f64| if x > 0.0 { x.powf(p) } else { 0.0 };
+    for i in 0..n {
+        for j in 0..m {
+            d[i][j] *= match norm {
+                Normalization::None => 1.0,
+                Normalization::Row => f(rs[i], -1.0),
+                Normalization::Symmetric => f(rs[i], -0.5) * f(rs[j], -0.5),
+                Normalization::Column => f(cs[j], -1.0),
+            };
+        }
+    }
+    d
+}
+
+fn norms() -> impl Strategy<Value = Normalization> {
+    prop_oneof![
+        Just(Normalization::None),
+        Just(Normalization::Row),
+        Just(Normalization::Symmetric),
+        Just(Normalization::Column)
+    ]
+}
+
+fn matrices() -> impl Strategy<Value = Csr> {
+    (1usize..30, any::<bool>(), any::<bool>()).prop_flat_map(|(n, weighted, sym)| {
+        (0usize..120).prop_flat_map(move |m| {
+            (
+                proptest::collection::vec(0..n as u32, m),
+                proptest::collection::vec(0..n as u32, m),
+                proptest::collection::vec(0.0f32..4.0, m),
+            )
+                .prop_map(move |(s, d, w)| {
+                    build_csr(n, &s, &d, weighted.then_some(&w[..]), sym, DuplicatePolicy::Sum, SelfLoopPolicy::Keep).unwrap()
+                })
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn spmv_matches_dense(a in matrices(), norm in norms(), loops in any::<bool>(), seed in 0u64..1000) {
+        // Symmetric normalisation with D from row sums only equals the dense reference
+        // on square matrices, which all of these are.
+        let n = a.n_rows();
+        let x: Vec<f64> = (0..n).map(|i| ((i as u64 * 7919 + seed) % 13) as f64 - 6.0).collect();
+        let y = spmv(&a, norm, loops, &x);
+        let dense = dense_operator(&a, norm, loops);
+        for i in 0..n {
+            let want: f64 = (0..n).map(|j| dense[i][j] * x[j]).sum();
+            prop_assert!((y[i] - want).abs() <= 1e-9 * (1.0 + want.abs()), "row {} got {} want {}", i, y[i], want);
+        }
+    }
+
+    #[test]
+    fn spmm_matches_dense(a in matrices(), norm in norms(), loops in any::<bool>(), d in 1usize..20) {
+        let n = a.n_rows();
+        let x: Vec<f32> = (0..n * d).map(|k| ((k * 37 % 11) as f32 - 5.0) / 3.0).collect();
+        let y = spmm(&a, norm, loops, &x, d);
+        let dense = dense_operator(&a, norm, loops);
+        for i in 0..n {
+            for c in 0..d {
+                let want: f64 = (0..n).map(|j| dense[i][j] * x[j * d + c] as f64).sum();
+                let got = y[i * d + c] as f64;
+                prop_assert!((got - want).abs() <= 1e-4 * (1.0 + want.abs()), "({}, {}) got {} want {}", i, c, got, want);
+            }
+        }
+    }
+
+    #[test]
+    fn spmm_matches_sprs(a in matrices(), d in 1usize..70) {
+        let n = a.n_rows();
+        let x: Vec<f32> = (0..n * d).map(|k| ((k * 31 % 17) as f32 - 8.0) / 4.0).collect();
+        let y = spmm(&a, Normalization::None, false, &x, d);
+        let m = crate::convert::to_sprs(&a);
+        // sprs: sparse x dense via its serial kernel.
+        let dense = ndarray_view(&x, n, d);
+        let want = &m * &dense;
+        for i in 0..n {
+            for c in 0..d {
+                prop_assert!((y[i * d + c] - want[[i, c]]).abs() <= 1e-4 * (1.0 + want[[i, c]].abs()));
+            }
+        }
+    }
+
+    #[test]
+    fn spmm_range_equals_whole(a in matrices(), d in 1usize..10, cut in 0usize..30) {
+        let n = a.n_rows();
+        let cut = cut.min(n);
+        let x: Vec<f32> = (0..n * d).map(|k| (k % 5) as f32).collect();
+        let op = Operator::new(&a, Normalization::Symmetric, true);
+        let mut whole = vec![0f32; n * d];
+        spmm_into(&a, &op, &x, d, &mut whole);
+        let mut lo = vec![0f32; cut * d];
+        let mut hi = vec![0f32; (n - cut) * d];
+        spmm_range(&a, &op, 0..cut, &x, d, &mut lo);
+        spmm_range(&a, &op, cut..n, &x, d, &mut hi);
+        lo.extend(hi);
+        prop_assert_eq!(lo, whole);
+    }
+
+    #[test]
+    fn transpose_twice_is_identity(a in matrices()) {
+        let t = transpose(&a);
+        prop_assert_eq!(t.nnz(), a.nnz());
+        for i in 0..a.n_rows() {
+            for (j, w) in a.row_entries(i) {
+                prop_assert_eq!(t.get(j as usize, i as u32), Some(w));
+            }
+        }
+        prop_assert_eq!(transpose(&t), a);
+    }
+}
+
+fn ndarray_view(x: &[f32], n: usize, d: usize) -> ndarray::Array2<f32> {
+    ndarray::Array2::from_shape_vec((n, d), x.to_vec()).unwrap()
+}
+
+#[test]
+fn zero_degree_rows_give_zero_not_nan() {
+    let a = build_csr(3, &[0], &[1], None, false, DuplicatePolicy::First, SelfLoopPolicy::Keep).unwrap();
+    for norm in [Normalization::Row, Normalization::Symmetric, Normalization::Column] {
+        let y = spmv(&a, norm, false, &[1.0f32, 1.0, 1.0]);
+        assert!(y.iter().all(|v| v.is_finite()), "{norm:?}: {y:?}");
+        assert_eq!(y[2], 0.0);
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_spmm() {
+    let n = 3000usize;
+    let src: Vec<u32> = (0..40_000u32).map(|k| k.wrapping_mul(2654435761) % n as u32).collect();
+    let dst: Vec<u32> = (0..40_000u32).map(|k| k.wrapping_mul(40503).wrapping_add(7) % n as u32).collect();
+    let a = build_csr(n, &src, &dst, None, true, DuplicatePolicy::Sum, SelfLoopPolicy::Keep).unwrap();
+    let x: Vec<f32> = (0..n * 16).map(|k| (k as f32).sin()).collect();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let a1 = one.install(|| spmm(&a, Normalization::Symmetric, true, &x, 16));
+    let a3 = three.install(|| spmm(&a, Normalization::Symmetric, true, &x, 16));
+    assert_eq!(a1, a3);
+}

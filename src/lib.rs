@@ -1,0 +1,1 @@
+pub use spargraph_engine as engine;
