@@ -186,12 +186,20 @@ mod tests {
         let mut g = SplitMix64::new(0);
         assert_eq!(
             [g.next_u64(), g.next_u64(), g.next_u64()],
-            [16294208416658607535, 7960286522194355700, 487617019471545679]
+            [
+                16294208416658607535,
+                7960286522194355700,
+                487617019471545679
+            ]
         );
         let mut g = SplitMix64::new(1234567);
         assert_eq!(
             [g.next_u64(), g.next_u64(), g.next_u64()],
-            [6457827717110365317, 3203168211198807973, 9817491932198370423]
+            [
+                6457827717110365317,
+                3203168211198807973,
+                9817491932198370423
+            ]
         );
     }
 
@@ -250,7 +258,16 @@ mod tests {
     #[test]
     fn gen_range_in_range_and_edge_cases() {
         let mut g = Xoshiro256PlusPlus::new(3);
-        for n in [1u64, 2, 3, 7, 1000, u64::MAX / 3 * 2, (1 << 63) + 1, u64::MAX] {
+        for n in [
+            1u64,
+            2,
+            3,
+            7,
+            1000,
+            u64::MAX / 3 * 2,
+            (1 << 63) + 1,
+            u64::MAX,
+        ] {
             for _ in 0..1000 {
                 assert!(g.gen_range(n) < n);
             }
@@ -261,7 +278,10 @@ mod tests {
         // words to every k with k % 3 == 0 (frequency 1/2 instead of 1/3).
         let n = 3u64 << 62;
         let zero_mod_3 = (0..3000).filter(|_| g.gen_range(n) % 3 == 0).count();
-        assert!((900..1100).contains(&zero_mod_3), "k % 3 == 0 count {zero_mod_3}");
+        assert!(
+            (900..1100).contains(&zero_mod_3),
+            "k % 3 == 0 count {zero_mod_3}"
+        );
     }
 
     #[test]

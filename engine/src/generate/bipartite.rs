@@ -89,7 +89,9 @@ impl Cdf {
     fn sample(&self, rng: &mut Xoshiro256PlusPlus) -> usize {
         let total = self.cum[self.cum.len() - 1];
         let x = rng.next_f64() * total;
-        self.cum.partition_point(|&c| c <= x).min(self.cum.len() - 1)
+        self.cum
+            .partition_point(|&c| c <= x)
+            .min(self.cum.len() - 1)
     }
 }
 
@@ -120,13 +122,24 @@ impl BipartiteConfig {
                 format!("must be in 1..=n_items ({})", self.n_items),
             ));
         }
-        for (name, a) in [("user_alpha", self.user_alpha), ("item_alpha", self.item_alpha)] {
+        for (name, a) in [
+            ("user_alpha", self.user_alpha),
+            ("item_alpha", self.item_alpha),
+        ] {
             if !(a.is_finite() && a >= MIN_ALPHA) {
-                return Err(invalid(name, a, format!("must be finite and >= {MIN_ALPHA}")));
+                return Err(invalid(
+                    name,
+                    a,
+                    format!("must be finite and >= {MIN_ALPHA}"),
+                ));
             }
         }
         if !(0.0..=1.0).contains(&self.in_group_share) {
-            return Err(invalid("in_group_share", self.in_group_share, "must be in [0, 1]"));
+            return Err(invalid(
+                "in_group_share",
+                self.in_group_share,
+                "must be in [0, 1]",
+            ));
         }
         let draws = usize::try_from(self.n_draws).map_err(|_| GenerateError::TooLarge {
             what: "n_draws".into(),
@@ -163,7 +176,10 @@ impl BipartiteConfig {
         let (src, dst, weights) = finish_counted(draws);
 
         let side = (0..n).map(|i| u32::from(i >= nu)).collect();
-        let group = (0..nu).map(|u| u % ng).chain((0..ni).map(|i| i % ng)).collect();
+        let group = (0..nu)
+            .map(|u| u % ng)
+            .chain((0..ni).map(|i| i % ng))
+            .collect();
         let params = [
             ("generator", "bipartite".to_string()),
             ("n_users", nu.to_string()),
@@ -265,24 +281,67 @@ mod tests {
     #[test]
     fn validation_errors_name_the_parameter() {
         let err = |c: BipartiteConfig| c.generate().unwrap_err().to_string();
-        assert!(err(BipartiteConfig { n_users: 0, ..small(0) }).contains("`n_users` = 0"));
-        assert!(err(BipartiteConfig { n_items: 0, ..small(0) }).contains("`n_items` = 0"));
-        assert!(err(BipartiteConfig { n_groups: 0, ..small(0) }).contains("`n_groups` = 0"));
-        assert!(err(BipartiteConfig { n_groups: 2_001, ..small(0) }).contains("`n_groups` = 2001"));
-        assert!(err(BipartiteConfig { user_alpha: 0.0, ..small(0) }).contains("`user_alpha` = 0"));
-        assert!(err(BipartiteConfig { item_alpha: f64::NAN, ..small(0) }).contains("`item_alpha` = NaN"));
-        assert!(err(BipartiteConfig { in_group_share: 1.5, ..small(0) }).contains("`in_group_share` = 1.5"));
-        let big = BipartiteConfig { n_users: u32::MAX, ..small(0) };
-        assert!(matches!(big.generate(), Err(GenerateError::TooLarge { .. })));
+        assert!(err(BipartiteConfig {
+            n_users: 0,
+            ..small(0)
+        })
+        .contains("`n_users` = 0"));
+        assert!(err(BipartiteConfig {
+            n_items: 0,
+            ..small(0)
+        })
+        .contains("`n_items` = 0"));
+        assert!(err(BipartiteConfig {
+            n_groups: 0,
+            ..small(0)
+        })
+        .contains("`n_groups` = 0"));
+        assert!(err(BipartiteConfig {
+            n_groups: 2_001,
+            ..small(0)
+        })
+        .contains("`n_groups` = 2001"));
+        assert!(err(BipartiteConfig {
+            user_alpha: 0.0,
+            ..small(0)
+        })
+        .contains("`user_alpha` = 0"));
+        assert!(err(BipartiteConfig {
+            item_alpha: f64::NAN,
+            ..small(0)
+        })
+        .contains("`item_alpha` = NaN"));
+        assert!(err(BipartiteConfig {
+            in_group_share: 1.5,
+            ..small(0)
+        })
+        .contains("`in_group_share` = 1.5"));
+        let big = BipartiteConfig {
+            n_users: u32::MAX,
+            ..small(0)
+        };
+        assert!(matches!(
+            big.generate(),
+            Err(GenerateError::TooLarge { .. })
+        ));
     }
 
     #[test]
     fn empty_and_single_group_edge_cases() {
-        let g = BipartiteConfig { n_draws: 0, ..small(0) }.generate().unwrap();
+        let g = BipartiteConfig {
+            n_draws: 0,
+            ..small(0)
+        }
+        .generate()
+        .unwrap();
         assert_eq!((g.n_edges(), g.n_nodes), (0, 7_000));
-        let g = BipartiteConfig { n_groups: 1, in_group_share: 1.0, ..small(0) }
-            .generate()
-            .unwrap();
+        let g = BipartiteConfig {
+            n_groups: 1,
+            in_group_share: 1.0,
+            ..small(0)
+        }
+        .generate()
+        .unwrap();
         assert_convention(&g);
         assert!(g.label("group").unwrap().iter().all(|&x| x == 0));
     }

@@ -53,7 +53,11 @@ impl HsbmConfig {
             return Err(invalid("depth", self.depth, "must be in 1..=31"));
         }
         if self.leaf_block_size < 2 {
-            return Err(invalid("leaf_block_size", self.leaf_block_size, "must be >= 2"));
+            return Err(invalid(
+                "leaf_block_size",
+                self.leaf_block_size,
+                "must be >= 2",
+            ));
         }
         let n = node_count(
             "2^depth * leaf_block_size",
@@ -74,7 +78,11 @@ impl HsbmConfig {
             .map(|(t, &d)| {
                 let name = format!("degrees[{t}]");
                 let d = non_negative(&name, d)?;
-                let others = if t == 0 { l - 1.0 } else { l * 2f64.powi(t as i32 - 1) };
+                let others = if t == 0 {
+                    l - 1.0
+                } else {
+                    l * 2f64.powi(t as i32 - 1)
+                };
                 probability(&name, d, d / others)
             })
             .collect::<Result<Vec<f64>, _>>()?;
@@ -108,7 +116,10 @@ impl HsbmConfig {
         let labels = (1..=self.depth)
             .map(|k| {
                 let group_size = l << (self.depth - k);
-                (format!("level_{k}"), (0..n).map(|i| i / group_size).collect())
+                (
+                    format!("level_{k}"),
+                    (0..n).map(|i| i / group_size).collect(),
+                )
             })
             .collect();
         let join = |v: &[f64]| v.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
@@ -177,7 +188,10 @@ mod tests {
         for (t, &target) in [20.0, 6.0, 4.0, 2.0].iter().enumerate() {
             let deg = 2.0 * count[t] as f64 / n;
             // Smallest class (t = 3) has ~8000 edges, sd ~1.1 %.
-            assert!((deg - target).abs() < 0.05 * target, "distance {t}: {deg} vs {target}");
+            assert!(
+                (deg - target).abs() < 0.05 * target,
+                "distance {t}: {deg} vs {target}"
+            );
         }
     }
 
@@ -200,13 +214,34 @@ mod tests {
     fn validation_errors_name_the_parameter() {
         let err = |c: HsbmConfig| c.generate().unwrap_err().to_string();
         assert!(err(HsbmConfig { depth: 0, ..cfg(0) }).contains("`depth` = 0"));
-        assert!(err(HsbmConfig { leaf_block_size: 1, ..cfg(0) }).contains("`leaf_block_size` = 1"));
-        assert!(err(HsbmConfig { degrees: vec![1.0; 3], ..cfg(0) }).contains("`degrees.len()` = 3"));
-        let bad = HsbmConfig { degrees: vec![20.0, 6.0, -4.0, 2.0], ..cfg(0) };
+        assert!(err(HsbmConfig {
+            leaf_block_size: 1,
+            ..cfg(0)
+        })
+        .contains("`leaf_block_size` = 1"));
+        assert!(err(HsbmConfig {
+            degrees: vec![1.0; 3],
+            ..cfg(0)
+        })
+        .contains("`degrees.len()` = 3"));
+        let bad = HsbmConfig {
+            degrees: vec![20.0, 6.0, -4.0, 2.0],
+            ..cfg(0)
+        };
         assert!(err(bad).contains("`degrees[2]` = -4"));
-        let bad = HsbmConfig { degrees: vec![20.0, 6.0, 4.0, 5000.0], ..cfg(0) };
+        let bad = HsbmConfig {
+            degrees: vec![20.0, 6.0, 4.0, 5000.0],
+            ..cfg(0)
+        };
         assert!(err(bad).contains("`degrees[3]` = 5000"));
-        let big = HsbmConfig { depth: 30, degrees: vec![0.0; 31], ..cfg(0) };
-        assert!(matches!(big.generate(), Err(GenerateError::TooLarge { .. })));
+        let big = HsbmConfig {
+            depth: 30,
+            degrees: vec![0.0; 31],
+            ..cfg(0)
+        };
+        assert!(matches!(
+            big.generate(),
+            Err(GenerateError::TooLarge { .. })
+        ));
     }
 }

@@ -35,9 +35,13 @@ use crate::rng::Xoshiro256PlusPlus;
 /// A generated edge list with its ground truth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedGraph {
+    /// Number of nodes; ids are `0..n_nodes`.
     pub n_nodes: u32,
+    /// Edge sources, `src[i] < dst[i]`, sorted by `(src, dst)`.
     pub src: Vec<u32>,
+    /// Edge destinations.
     pub dst: Vec<u32>,
+    /// Edge weights (bipartite: merged draw counts), `None` if unweighted.
     pub weights: Option<Vec<f32>>,
     /// Ground-truth label columns, each (name, one value per node), e.g. ("label", ...), or for hsbm ("level_1", ..), ("level_2", ..), ("level_3", ..) ; bipartite gives ("side", 0 user / 1 item) and ("group", planted taste group).
     pub labels: Vec<(String, Vec<u32>)>,
@@ -75,15 +79,21 @@ pub enum GenerateError {
     /// A parameter is out of its valid range.
     #[error("invalid generator parameter `{name}` = {value}: {reason}")]
     InvalidParameter {
+        /// Parameter name, e.g. `scale` or `degrees[2]`.
         name: String,
+        /// The rejected value, formatted.
         value: String,
+        /// What the value must satisfy.
         reason: String,
     },
     /// The requested graph does not fit the id or memory-index types.
     #[error("generated graph too large: {what} = {value} exceeds the limit {limit}")]
     TooLarge {
+        /// The derived quantity, e.g. `n_blocks * block_size`.
         what: String,
+        /// Its value.
         value: u128,
+        /// The largest supported value.
         limit: u128,
     },
 }
@@ -245,7 +255,12 @@ pub(crate) fn push_triangle(tasks: &mut Vec<BlockTask>, start: u32, size: u32, p
 
 /// Appends the tasks for the off-diagonal block `rows × cols` (half-open
 /// node ranges, disjoint).
-pub(crate) fn push_rectangle(tasks: &mut Vec<BlockTask>, rows: (u32, u32), cols: (u32, u32), p: f64) {
+pub(crate) fn push_rectangle(
+    tasks: &mut Vec<BlockTask>,
+    rows: (u32, u32),
+    cols: (u32, u32),
+    p: f64,
+) {
     if p <= 0.0 || cols.0 >= cols.1 {
         return;
     }
@@ -364,7 +379,14 @@ mod tests {
 
     #[test]
     fn finish_merges_and_counts() {
-        let edges = vec![pack(3, 1), pack(1, 3), NO_EDGE, pack(0, 2), pack(2, 2), pack(1, 3)];
+        let edges = vec![
+            pack(3, 1),
+            pack(1, 3),
+            NO_EDGE,
+            pack(0, 2),
+            pack(2, 2),
+            pack(1, 3),
+        ];
         let (s, d) = finish_unweighted(edges.clone());
         assert_eq!((s, d), (vec![0, 1], vec![2, 3]));
         let (s, d, w) = finish_counted(edges);
@@ -387,7 +409,13 @@ mod tests {
         push_triangle(&mut tasks, 0, 3000, 0.01);
         let edges = sample_blocks(5, &tasks);
         let expected = 0.01 * 3000.0 * 2999.0 / 2.0; // sd ~ 211
-        assert!((edges.len() as f64 - expected).abs() < 1000.0, "{}", edges.len());
-        assert!(edges.iter().all(|&e| e != NO_EDGE && (e >> 32) < (e & 0xFFFF_FFFF)));
+        assert!(
+            (edges.len() as f64 - expected).abs() < 1000.0,
+            "{}",
+            edges.len()
+        );
+        assert!(edges
+            .iter()
+            .all(|&e| e != NO_EDGE && (e >> 32) < (e & 0xFFFF_FFFF)));
     }
 }

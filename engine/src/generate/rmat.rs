@@ -86,7 +86,7 @@ impl RmatConfig {
         let n_draws = self.validate()?;
         let scale = self.scale;
         let n_nodes = 1u32 << scale; // scale <= 31
-        // P(x < t) = t / 2^64 for x uniform on u64: one word per level.
+                                     // P(x < t) = t / 2^64 for x uniform on u64: one word per level.
         let threshold = |p: f64| (p * 2f64.powi(64)) as u64;
         let ta = threshold(self.a);
         let tab = threshold(self.a + self.b);
@@ -171,7 +171,10 @@ mod tests {
         let two = with_threads(2, || cfg.generate()).unwrap();
         assert_eq!(one, two);
         assert_eq!(cfg.generate().unwrap(), one);
-        assert_ne!(small(1).generate().unwrap().src, small(2).generate().unwrap().src);
+        assert_ne!(
+            small(1).generate().unwrap().src,
+            small(2).generate().unwrap().src
+        );
     }
 
     #[test]
@@ -233,12 +236,38 @@ mod tests {
     #[test]
     fn validation_errors_name_the_parameter() {
         let err = |c: RmatConfig| c.generate().unwrap_err().to_string();
-        assert!(err(RmatConfig { scale: 0, ..small(0) }).contains("`scale` = 0"));
-        assert!(err(RmatConfig { scale: 32, ..small(0) }).contains("`scale` = 32"));
-        assert!(err(RmatConfig { edge_factor: 0, ..small(0) }).contains("`edge_factor`"));
-        assert!(err(RmatConfig { a: -0.1, ..small(0) }).contains("`a` = -0.1"));
-        assert!(err(RmatConfig { c: f64::NAN, ..small(0) }).contains("`c` = NaN"));
-        assert!(err(RmatConfig { a: 0.6, b: 0.2, c: 0.2, ..small(0) }).contains("`a + b + c`"));
+        assert!(err(RmatConfig {
+            scale: 0,
+            ..small(0)
+        })
+        .contains("`scale` = 0"));
+        assert!(err(RmatConfig {
+            scale: 32,
+            ..small(0)
+        })
+        .contains("`scale` = 32"));
+        assert!(err(RmatConfig {
+            edge_factor: 0,
+            ..small(0)
+        })
+        .contains("`edge_factor`"));
+        assert!(err(RmatConfig {
+            a: -0.1,
+            ..small(0)
+        })
+        .contains("`a` = -0.1"));
+        assert!(err(RmatConfig {
+            c: f64::NAN,
+            ..small(0)
+        })
+        .contains("`c` = NaN"));
+        assert!(err(RmatConfig {
+            a: 0.6,
+            b: 0.2,
+            c: 0.2,
+            ..small(0)
+        })
+        .contains("`a + b + c`"));
     }
 
     #[test]

@@ -64,11 +64,7 @@ impl SbmConfig {
         let others = n - self.block_size;
         let p_out = if others == 0 {
             if d_out > 0.0 {
-                return Err(invalid(
-                    "degree_out",
-                    d_out,
-                    "must be 0 when n_blocks = 1",
-                ));
+                return Err(invalid("degree_out", d_out, "must be 0 when n_blocks = 1"));
             }
             0.0
         } else {
@@ -155,7 +151,10 @@ mod tests {
             .count() as f64;
         let between = g.n_edges() as f64 - within;
         let mean_deg = 2.0 * g.n_edges() as f64 / n;
-        assert!((mean_deg - 20.0).abs() < 0.02 * 20.0, "mean degree {mean_deg}");
+        assert!(
+            (mean_deg - 20.0).abs() < 0.02 * 20.0,
+            "mean degree {mean_deg}"
+        );
         let (din, dout) = (2.0 * within / n, 2.0 * between / n);
         assert!((din - 14.0).abs() < 0.03 * 14.0, "degree_in {din}");
         assert!((dout - 6.0).abs() < 0.05 * 6.0, "degree_out {dout}");
@@ -201,13 +200,44 @@ mod tests {
     #[test]
     fn validation_errors_name_the_parameter() {
         let err = |c: SbmConfig| c.generate().unwrap_err().to_string();
-        assert!(err(SbmConfig { n_blocks: 0, ..ten_by_500(0) }).contains("`n_blocks` = 0"));
-        assert!(err(SbmConfig { block_size: 1, ..ten_by_500(0) }).contains("`block_size` = 1"));
-        assert!(err(SbmConfig { degree_in: -1.0, ..ten_by_500(0) }).contains("`degree_in` = -1"));
-        assert!(err(SbmConfig { degree_in: 500.0, ..ten_by_500(0) }).contains("`degree_in` = 500"));
-        assert!(err(SbmConfig { degree_out: f64::INFINITY, ..ten_by_500(0) }).contains("`degree_out` = inf"));
-        assert!(err(SbmConfig { n_blocks: 1, ..ten_by_500(0) }).contains("`degree_out` = 6"));
-        let big = SbmConfig { n_blocks: 1 << 20, block_size: 1 << 13, ..ten_by_500(0) };
-        assert!(matches!(big.generate(), Err(GenerateError::TooLarge { .. })));
+        assert!(err(SbmConfig {
+            n_blocks: 0,
+            ..ten_by_500(0)
+        })
+        .contains("`n_blocks` = 0"));
+        assert!(err(SbmConfig {
+            block_size: 1,
+            ..ten_by_500(0)
+        })
+        .contains("`block_size` = 1"));
+        assert!(err(SbmConfig {
+            degree_in: -1.0,
+            ..ten_by_500(0)
+        })
+        .contains("`degree_in` = -1"));
+        assert!(err(SbmConfig {
+            degree_in: 500.0,
+            ..ten_by_500(0)
+        })
+        .contains("`degree_in` = 500"));
+        assert!(err(SbmConfig {
+            degree_out: f64::INFINITY,
+            ..ten_by_500(0)
+        })
+        .contains("`degree_out` = inf"));
+        assert!(err(SbmConfig {
+            n_blocks: 1,
+            ..ten_by_500(0)
+        })
+        .contains("`degree_out` = 6"));
+        let big = SbmConfig {
+            n_blocks: 1 << 20,
+            block_size: 1 << 13,
+            ..ten_by_500(0)
+        };
+        assert!(matches!(
+            big.generate(),
+            Err(GenerateError::TooLarge { .. })
+        ));
     }
 }
