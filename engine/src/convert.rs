@@ -33,11 +33,16 @@ pub fn from_sprs(m: &sprs::CsMat<f32>) -> Result<Csr, EngineError> {
     let targets: Vec<u32> = m.indices().iter().map(|&t| t as u32).collect();
     let weights = m.data().to_vec();
     if let Some(k) = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
-        return Err(EngineError::InvalidWeight { index: k, value: weights[k] });
+        return Err(EngineError::InvalidWeight {
+            index: k,
+            value: weights[k],
+        });
     }
-    Csr::from_parts(m.cols(), offsets, targets, Some(weights)).map_err(|e| EngineError::InvalidOption {
-        name: "sparse matrix".into(),
-        message: e,
+    Csr::from_parts(m.cols(), offsets, targets, Some(weights)).map_err(|e| {
+        EngineError::InvalidOption {
+            name: "sparse matrix".into(),
+            message: e,
+        }
     })
 }
 
@@ -51,7 +56,11 @@ pub fn to_petgraph_directed(g: &Graph) -> petgraph::Graph<u32, f32, petgraph::Di
     for u in 0..g.n_nodes() {
         for (v, w) in g.out().row_entries(u) {
             if g.is_directed() || v as usize >= u {
-                pg.add_edge(petgraph::graph::NodeIndex::new(u), petgraph::graph::NodeIndex::new(v as usize), w);
+                pg.add_edge(
+                    petgraph::graph::NodeIndex::new(u),
+                    petgraph::graph::NodeIndex::new(v as usize),
+                    w,
+                );
             }
         }
     }
@@ -67,7 +76,11 @@ pub fn to_petgraph_undirected(g: &Graph) -> petgraph::Graph<u32, f32, petgraph::
     for u in 0..g.n_nodes() {
         for (v, w) in g.out().row_entries(u) {
             if v as usize >= u {
-                pg.add_edge(petgraph::graph::NodeIndex::new(u), petgraph::graph::NodeIndex::new(v as usize), w);
+                pg.add_edge(
+                    petgraph::graph::NodeIndex::new(u),
+                    petgraph::graph::NodeIndex::new(v as usize),
+                    w,
+                );
             }
         }
     }
@@ -104,7 +117,14 @@ mod tests {
 
     #[test]
     fn sprs_round_trip() {
-        let g = build_graph(4, &[0, 1, 2], &[1, 2, 3], Some(&[0.5, 2.0, 1.5]), &BuildOptions::undirected()).unwrap();
+        let g = build_graph(
+            4,
+            &[0, 1, 2],
+            &[1, 2, 3],
+            Some(&[0.5, 2.0, 1.5]),
+            &BuildOptions::undirected(),
+        )
+        .unwrap();
         let m = to_sprs(g.out());
         assert_eq!(m.nnz(), 6);
         assert_eq!(m.get(1, 0), Some(&0.5));
@@ -115,7 +135,14 @@ mod tests {
 
     #[test]
     fn petgraph_round_trip_directed() {
-        let g = build_graph(3, &[0, 2, 2], &[1, 0, 1], Some(&[1.0, 2.0, 3.0]), &BuildOptions::directed()).unwrap();
+        let g = build_graph(
+            3,
+            &[0, 2, 2],
+            &[1, 0, 1],
+            Some(&[1.0, 2.0, 3.0]),
+            &BuildOptions::directed(),
+        )
+        .unwrap();
         let pg = to_petgraph_directed(&g);
         assert_eq!(pg.edge_count(), 3);
         let back = from_petgraph(&pg, DuplicatePolicy::Error).unwrap();
@@ -124,7 +151,14 @@ mod tests {
 
     #[test]
     fn petgraph_round_trip_undirected() {
-        let g = build_graph(3, &[0, 1, 2], &[1, 2, 2], Some(&[1.0, 2.0, 3.0]), &BuildOptions::undirected()).unwrap();
+        let g = build_graph(
+            3,
+            &[0, 1, 2],
+            &[1, 2, 2],
+            Some(&[1.0, 2.0, 3.0]),
+            &BuildOptions::undirected(),
+        )
+        .unwrap();
         let pg = to_petgraph_undirected(&g);
         assert_eq!(pg.edge_count(), 3);
         let back = from_petgraph(&pg, DuplicatePolicy::Error).unwrap();

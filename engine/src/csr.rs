@@ -42,11 +42,7 @@ impl Csr {
         }
         if let Some(w) = &weights {
             if w.len() != targets.len() {
-                return Err(format!(
-                    "{} weights for {} targets",
-                    w.len(),
-                    targets.len()
-                ));
+                return Err(format!("{} weights for {} targets", w.len(), targets.len()));
             }
         }
         for (row, win) in offsets.windows(2).enumerate() {

@@ -210,7 +210,11 @@ impl NodeIds {
                 }
                 None
             }
-            _ => id.trim().parse::<i64>().ok().and_then(|v| self.lookup_int(v)),
+            _ => id
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|v| self.lookup_int(v)),
         }
     }
 
@@ -308,7 +312,10 @@ fn map_int(cols: &[&[i64]], n_out: usize, mode: IdMode) -> Result<MappedIds, Eng
     let (min, max) = cols
         .par_iter()
         .flat_map(|c| c.par_iter())
-        .fold(|| (i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+        .fold(
+            || (i64::MAX, i64::MIN),
+            |(lo, hi), &x| (lo.min(x), hi.max(x)),
+        )
         .reduce(|| (i64::MAX, i64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
     if total == 0 {
         return Ok(MappedIds {
@@ -393,7 +400,11 @@ fn map_str(cols: &[&StrColumn], n_out: usize) -> Result<MappedIds, EngineError> 
     if all.len() > u32::MAX as usize {
         return Err(too_many(all.len() as u64));
     }
-    let index: HashMap<&str, u32> = all.iter().enumerate().map(|(k, s)| (*s, k as u32)).collect();
+    let index: HashMap<&str, u32> = all
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (*s, k as u32))
+        .collect();
     let columns = cols[..n_out]
         .iter()
         .map(|c| {
@@ -418,7 +429,11 @@ mod tests {
         ids.dedup();
         let mapped = cols
             .iter()
-            .map(|c| c.iter().map(|x| ids.iter().position(|y| y == x).unwrap() as u32).collect())
+            .map(|c| {
+                c.iter()
+                    .map(|x| ids.iter().position(|y| y == x).unwrap() as u32)
+                    .collect()
+            })
             .collect();
         (ids, mapped)
     }
@@ -458,21 +473,38 @@ mod tests {
 
     #[test]
     fn negative_id_names_column_and_value() {
-        let e = map_ids(&[&IdColumn::Int(vec![1, 2]), &IdColumn::Int(vec![3, -7])], &["src", "dst"], None, IdMode::Compact)
-            .unwrap_err();
+        let e = map_ids(
+            &[&IdColumn::Int(vec![1, 2]), &IdColumn::Int(vec![3, -7])],
+            &["src", "dst"],
+            None,
+            IdMode::Compact,
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "negative node id -7 in dst");
     }
 
     #[test]
     fn identity_mode_keeps_ids_and_adds_isolated_nodes() {
-        let m = map_ids(&[&IdColumn::Int(vec![5, 2])], &["src"], None, IdMode::Identity).unwrap();
+        let m = map_ids(
+            &[&IdColumn::Int(vec![5, 2])],
+            &["src"],
+            None,
+            IdMode::Identity,
+        )
+        .unwrap();
         assert_eq!(m.nodes, NodeIds::Range(6));
         assert_eq!(m.columns[0], vec![5, 2]);
     }
 
     #[test]
     fn extra_ids_become_nodes() {
-        let m = map_ids(&[&IdColumn::Int(vec![10, 30])], &["src"], Some(&IdColumn::Int(vec![20, 40])), IdMode::Compact).unwrap();
+        let m = map_ids(
+            &[&IdColumn::Int(vec![10, 30])],
+            &["src"],
+            Some(&IdColumn::Int(vec![20, 40])),
+            IdMode::Compact,
+        )
+        .unwrap();
         assert_eq!(m.nodes, NodeIds::Int(vec![10, 20, 30, 40]));
         assert_eq!(m.columns[0], vec![0, 2]);
     }
@@ -480,6 +512,12 @@ mod tests {
     #[test]
     fn mixed_kinds_are_rejected() {
         let s: StrColumn = ["a"].into_iter().collect();
-        assert!(map_ids(&[&IdColumn::Int(vec![1]), &IdColumn::Str(s)], &["src", "dst"], None, IdMode::Compact).is_err());
+        assert!(map_ids(
+            &[&IdColumn::Int(vec![1]), &IdColumn::Str(s)],
+            &["src", "dst"],
+            None,
+            IdMode::Compact
+        )
+        .is_err());
     }
 }

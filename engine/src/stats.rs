@@ -39,7 +39,10 @@ pub fn graph_stats(g: &Graph) -> GraphStats {
             let d = g.out_degree(v);
             (d, d, d)
         })
-        .reduce(|| (usize::MAX, 0, 0), |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2));
+        .reduce(
+            || (usize::MAX, 0, 0),
+            |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
+        );
     let isolated = (0..n)
         .into_par_iter()
         .filter(|&v| g.out_degree(v) == 0 && g.in_degree(v) == 0)
@@ -105,7 +108,14 @@ mod tests {
     #[test]
     fn stats_of_small_graph() {
         // 0-1, 1-2, 2-2 (loop), node 3 isolated, 4-5.
-        let g = build_graph(6, &[0, 1, 2, 4], &[1, 2, 2, 5], None, &BuildOptions::undirected()).unwrap();
+        let g = build_graph(
+            6,
+            &[0, 1, 2, 4],
+            &[1, 2, 2, 5],
+            None,
+            &BuildOptions::undirected(),
+        )
+        .unwrap();
         let s = graph_stats(&g);
         assert_eq!(s.n_nodes, 6);
         assert_eq!(s.n_edges, 4);

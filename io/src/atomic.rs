@@ -33,7 +33,10 @@ pub fn check_output_path(target: &Path) -> Result<()> {
         return Err(IoError::bad_input(target, "empty output path"));
     }
     if target.is_dir() {
-        return Err(IoError::bad_input(target, "is a folder, expected a file path"));
+        return Err(IoError::bad_input(
+            target,
+            "is a folder, expected a file path",
+        ));
     }
     if let Some(p) = target.parent() {
         if !p.as_os_str().is_empty() && !p.is_dir() {
@@ -58,7 +61,9 @@ where
     let guard = TempGuard(Some(tmp.clone()));
     let mut w = BufWriter::with_capacity(1 << 20, file);
     write(&mut w)?;
-    let file = w.into_inner().map_err(|e| IoError::write(target, e.error()))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| IoError::write(target, e.error()))?;
     file.sync_all().map_err(|e| IoError::write(target, e))?;
     drop(file);
     std::fs::rename(&tmp, target).map_err(|e| IoError::write(target, e))?;
@@ -95,7 +100,10 @@ where
         return Err(IoError::bad_input(target, "empty output path"));
     }
     if target.is_file() {
-        return Err(IoError::bad_input(target, "is a file, expected a folder path"));
+        return Err(IoError::bad_input(
+            target,
+            "is a file, expected a folder path",
+        ));
     }
     let tmp = temp_path(target, "tmpdir");
     std::fs::create_dir(&tmp).map_err(|e| IoError::write(target, e))?;

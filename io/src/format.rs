@@ -62,11 +62,23 @@ mod tests {
 
     #[test]
     fn detects_by_extension() {
-        assert_eq!(Format::from_path(Path::new("a.parquet")).unwrap(), Format::Parquet);
-        assert_eq!(Format::from_path(Path::new("a.tsv.gz")).unwrap(), Format::Text);
+        assert_eq!(
+            Format::from_path(Path::new("a.parquet")).unwrap(),
+            Format::Parquet
+        );
+        assert_eq!(
+            Format::from_path(Path::new("a.tsv.gz")).unwrap(),
+            Format::Text
+        );
         assert_eq!(Format::from_path(Path::new("a.CSV")).unwrap(), Format::Text);
-        assert_eq!(Format::from_path(Path::new("a.mtx.gz")).unwrap(), Format::MatrixMarket);
-        assert_eq!(Format::from_path(Path::new("g.graph.yml")).unwrap(), Format::GraphAr);
+        assert_eq!(
+            Format::from_path(Path::new("a.mtx.gz")).unwrap(),
+            Format::MatrixMarket
+        );
+        assert_eq!(
+            Format::from_path(Path::new("g.graph.yml")).unwrap(),
+            Format::GraphAr
+        );
         assert!(Format::from_path(Path::new("a.bin")).is_err());
     }
 }

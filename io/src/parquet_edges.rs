@@ -14,13 +14,15 @@ use crate::parquet_table::{column_type_error, read_id_array, read_weight_array, 
 use crate::table::EdgeTable;
 use arrow_array::{ArrayRef, Float32Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use rayon::prelude::*;
 use spargraph_engine::{IdColumn, StrColumn};
-use bytes::Bytes;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
@@ -66,15 +68,18 @@ pub(crate) struct OpenParquet {
 /// truncated file apart.
 pub(crate) fn open_parquet(path: &Path) -> Result<OpenParquet> {
     let file = File::open(path).map_err(|e| IoError::open(path, e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| IoError::open(path, e))?
-        .len();
+    let len = file.metadata().map_err(|e| IoError::open(path, e))?.len();
     if path.is_dir() {
-        return Err(IoError::bad_input(path, "is a folder, expected a Parquet file"));
+        return Err(IoError::bad_input(
+            path,
+            "is a folder, expected a Parquet file",
+        ));
     }
     if len == 0 {
-        return Err(IoError::bad_input(path, "empty file (0 bytes), not a Parquet file"));
+        return Err(IoError::bad_input(
+            path,
+            "empty file (0 bytes), not a Parquet file",
+        ));
     }
     let mut head = [0u8; 4];
     {
@@ -93,11 +98,17 @@ pub(crate) fn open_parquet(path: &Path) -> Result<OpenParquet> {
         use std::io::{Read, Seek, SeekFrom};
         let mut f = &file;
         if len < 12 {
-            return Err(IoError::bad_input(path, "truncated Parquet file (too short for a footer)"));
+            return Err(IoError::bad_input(
+                path,
+                "truncated Parquet file (too short for a footer)",
+            ));
         }
-        f.seek(SeekFrom::End(-4)).map_err(|e| IoError::open(path, e))?;
-        f.read_exact(&mut tail).map_err(|e| IoError::open(path, e))?;
-        f.seek(SeekFrom::Start(0)).map_err(|e| IoError::open(path, e))?;
+        f.seek(SeekFrom::End(-4))
+            .map_err(|e| IoError::open(path, e))?;
+        f.read_exact(&mut tail)
+            .map_err(|e| IoError::open(path, e))?;
+        f.seek(SeekFrom::Start(0))
+            .map_err(|e| IoError::open(path, e))?;
     }
     if &tail != b"PAR1" {
         return Err(IoError::bad_input(
@@ -109,12 +120,12 @@ pub(crate) fn open_parquet(path: &Path) -> Result<OpenParquet> {
     {
         use std::io::Read;
         let mut f = &file;
-        f.read_to_end(&mut buf).map_err(|e| IoError::open(path, e))?;
+        f.read_to_end(&mut buf)
+            .map_err(|e| IoError::open(path, e))?;
     }
     let bytes = Bytes::from(buf);
-    let meta = ArrowReaderMetadata::load(&bytes, ArrowReaderOptions::new()).map_err(|e| {
-        IoError::bad_input(path, format!("corrupt Parquet footer: {e}"))
-    })?;
+    let meta = ArrowReaderMetadata::load(&bytes, ArrowReaderOptions::new())
+        .map_err(|e| IoError::bad_input(path, format!("corrupt Parquet footer: {e}")))?;
     Ok(OpenParquet { bytes, meta })
 }
 
@@ -149,7 +160,10 @@ pub(crate) fn read_column_chunk(
     let mut out = Vec::new();
     for batch in reader {
         let batch = batch.map_err(|e| {
-            IoError::bad_input(path, format!("column '{name}', row group {rg}: cannot decode: {e}"))
+            IoError::bad_input(
+                path,
+                format!("column '{name}', row group {rg}: cannot decode: {e}"),
+            )
         })?;
         out.push(batch.column(0).clone());
     }
@@ -171,7 +185,12 @@ pub fn read_edges(path: &Path, columns: &EdgeColumns) -> Result<EdgeTable> {
     for (idx, name) in [(src_idx, &columns.src), (dst_idx, &columns.dst)] {
         let t = schema.field(idx).data_type();
         if !is_id_type(t) {
-            return Err(column_type_error(path, name, t, "node ids must be integers or strings"));
+            return Err(column_type_error(
+                path,
+                name,
+                t,
+                "node ids must be integers or strings",
+            ));
         }
     }
     if let (Some(i), Some(name)) = (w_idx, &columns.weight) {
@@ -227,7 +246,12 @@ pub fn read_edges(path: &Path, columns: &EdgeColumns) -> Result<EdgeTable> {
                 if let Some(wr) = w_rest.take() {
                     let (w, wrest) = wr.split_at_mut(rows);
                     w_rest = Some(wrest);
-                    tasks.push((rg, w_idx.unwrap(), columns.weight.as_deref().unwrap(), ColumnSlot::F32(w)));
+                    tasks.push((
+                        rg,
+                        w_idx.unwrap(),
+                        columns.weight.as_deref().unwrap(),
+                        ColumnSlot::F32(w),
+                    ));
                 }
             }
         }
@@ -310,11 +334,17 @@ fn arrow_cast_utf8(a: &ArrayRef) -> StringArray {
     match a.data_type() {
         DataType::Utf8 => a.as_any().downcast_ref::<StringArray>().unwrap().clone(),
         DataType::LargeUtf8 => {
-            let l = a.as_any().downcast_ref::<arrow_array::LargeStringArray>().unwrap();
+            let l = a
+                .as_any()
+                .downcast_ref::<arrow_array::LargeStringArray>()
+                .unwrap();
             l.iter().collect()
         }
         _ => {
-            let v = a.as_any().downcast_ref::<arrow_array::StringViewArray>().unwrap();
+            let v = a
+                .as_any()
+                .downcast_ref::<arrow_array::StringViewArray>()
+                .unwrap();
             v.iter().collect()
         }
     }
@@ -323,7 +353,9 @@ fn arrow_cast_utf8(a: &ArrayRef) -> StringArray {
 /// Writer settings: zstd level 1, no dictionary, 1,048,576-row groups.
 pub(crate) fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("valid zstd level")))
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(1).expect("valid zstd level"),
+        ))
         .set_dictionary_enabled(false)
         .set_max_row_group_row_count(Some(1 << 20))
         .set_created_by(format!("spargraph {}", env!("CARGO_PKG_VERSION")))

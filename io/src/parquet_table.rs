@@ -10,7 +10,10 @@ use crate::parquet_edges::{open_parquet, read_column_chunk, write_batches};
 use crate::table::{Column, Table};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrayRef, FixedSizeListArray, Float32Array, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array};
+use arrow_array::{
+    Array, ArrayRef, FixedSizeListArray, Float32Array, Float64Array, Int64Array, RecordBatch,
+    StringArray, UInt32Array,
+};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 use spargraph_engine::StrColumn;
@@ -32,12 +35,20 @@ pub(crate) fn column_type_error(path: &Path, name: &str, t: &DataType, why: &str
 fn null_error(path: &Path, name: &str, rg: usize, nulls: usize, what: &str) -> IoError {
     IoError::bad_input(
         path,
-        format!("column '{name}' has {nulls} null values in row group {rg}; {what} must not be null"),
+        format!(
+            "column '{name}' has {nulls} null values in row group {rg}; {what} must not be null"
+        ),
     )
 }
 
 /// Copies integer id arrays into `out`, widening to `i64`.
-pub(crate) fn read_id_array(path: &Path, name: &str, rg: usize, arrays: &[ArrayRef], out: &mut [i64]) -> Result<()> {
+pub(crate) fn read_id_array(
+    path: &Path,
+    name: &str,
+    rg: usize,
+    arrays: &[ArrayRef],
+    out: &mut [i64],
+) -> Result<()> {
     let mut pos = 0;
     for a in arrays {
         if a.null_count() > 0 {
@@ -67,27 +78,45 @@ pub(crate) fn read_id_array(path: &Path, name: &str, rg: usize, arrays: &[ArrayR
                     if x > i64::MAX as u64 {
                         return Err(IoError::bad_input(
                             path,
-                            format!("column '{name}' row group {rg}: id {x} is larger than 2^63 - 1"),
+                            format!(
+                                "column '{name}' row group {rg}: id {x} is larger than 2^63 - 1"
+                            ),
                         ));
                     }
                     *o = x as i64;
                 }
             }
-            t => return Err(column_type_error(path, name, t, "node ids must be integers or strings")),
+            t => {
+                return Err(column_type_error(
+                    path,
+                    name,
+                    t,
+                    "node ids must be integers or strings",
+                ))
+            }
         }
         pos += n;
     }
     if pos != out.len() {
         return Err(IoError::bad_input(
             path,
-            format!("column '{name}' row group {rg}: decoded {pos} rows, footer says {}", out.len()),
+            format!(
+                "column '{name}' row group {rg}: decoded {pos} rows, footer says {}",
+                out.len()
+            ),
         ));
     }
     Ok(())
 }
 
 /// Copies numeric weight arrays into `out` as `f32`.
-pub(crate) fn read_weight_array(path: &Path, name: &str, rg: usize, arrays: &[ArrayRef], out: &mut [f32]) -> Result<()> {
+pub(crate) fn read_weight_array(
+    path: &Path,
+    name: &str,
+    rg: usize,
+    arrays: &[ArrayRef],
+    out: &mut [f32],
+) -> Result<()> {
     let mut pos = 0;
     for a in arrays {
         if a.null_count() > 0 {
@@ -101,7 +130,10 @@ pub(crate) fn read_weight_array(path: &Path, name: &str, rg: usize, arrays: &[Ar
     if pos != out.len() {
         return Err(IoError::bad_input(
             path,
-            format!("column '{name}' row group {rg}: decoded {pos} rows, footer says {}", out.len()),
+            format!(
+                "column '{name}' row group {rg}: decoded {pos} rows, footer says {}",
+                out.len()
+            ),
         ));
     }
     Ok(())
@@ -110,7 +142,11 @@ pub(crate) fn read_weight_array(path: &Path, name: &str, rg: usize, arrays: &[Ar
 fn to_f32(path: &Path, name: &str, a: &ArrayRef) -> Result<Vec<f32>> {
     macro_rules! conv {
         ($t:ty) => {
-            a.as_primitive::<$t>().values().iter().map(|&x| x as f32).collect()
+            a.as_primitive::<$t>()
+                .values()
+                .iter()
+                .map(|&x| x as f32)
+                .collect()
         };
     }
     Ok(match a.data_type() {
@@ -131,7 +167,10 @@ fn to_f32(path: &Path, name: &str, a: &ArrayRef) -> Result<Vec<f32>> {
 fn to_f64(path: &Path, name: &str, a: &ArrayRef) -> Result<Vec<f64>> {
     Ok(match a.data_type() {
         DataType::Float64 => a.as_primitive::<Float64Type>().values().to_vec(),
-        _ => to_f32(path, name, a)?.into_iter().map(|x| x as f64).collect(),
+        _ => to_f32(path, name, a)?
+            .into_iter()
+            .map(|x| x as f64)
+            .collect(),
     })
 }
 
@@ -141,12 +180,17 @@ fn column_to_array(path: &Path, name: &str, c: &Column) -> Result<(DataType, Arr
         Column::U32(v) => (DataType::UInt32, Arc::new(UInt32Array::from(v.clone()))),
         Column::F64(v) => (DataType::Float64, Arc::new(Float64Array::from(v.clone()))),
         Column::F32(v) => (DataType::Float32, Arc::new(Float32Array::from(v.clone()))),
-        Column::Str(s) => (DataType::Utf8, Arc::new(s.iter().map(Some).collect::<StringArray>())),
+        Column::Str(s) => (
+            DataType::Utf8,
+            Arc::new(s.iter().map(Some).collect::<StringArray>()),
+        ),
         Column::Matrix { dim, values } => {
-            let dim_i32 = i32::try_from(*dim)
-                .ok()
-                .filter(|d| *d > 0)
-                .ok_or_else(|| IoError::internal(path, format!("column '{name}': matrix width {dim} is not in 1..2^31")))?;
+            let dim_i32 = i32::try_from(*dim).ok().filter(|d| *d > 0).ok_or_else(|| {
+                IoError::internal(
+                    path,
+                    format!("column '{name}': matrix width {dim} is not in 1..2^31"),
+                )
+            })?;
             let item = Arc::new(Field::new("item", DataType::Float32, false));
             let arr = FixedSizeListArray::try_new(
                 item.clone(),
@@ -202,9 +246,16 @@ pub fn read_table(path: &Path, names: Option<&[&str]>) -> Result<Table> {
     let wanted: Vec<(usize, String)> = match names {
         Some(ns) => ns
             .iter()
-            .map(|n| crate::parquet_edges::find_column(path, &schema, n).map(|i| (i, n.to_string())))
+            .map(|n| {
+                crate::parquet_edges::find_column(path, &schema, n).map(|i| (i, n.to_string()))
+            })
             .collect::<Result<_>>()?,
-        None => schema.fields().iter().enumerate().map(|(i, f)| (i, f.name().clone())).collect(),
+        None => schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i, f.name().clone()))
+            .collect(),
     };
     let n_rg = open.meta.metadata().num_row_groups();
     let mut columns = Vec::new();
@@ -232,7 +283,11 @@ pub fn read_table(path: &Path, names: Option<&[&str]>) -> Result<Table> {
         };
         columns.push((name.clone(), col));
     }
-    let metadata = schema.metadata().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let metadata = schema
+        .metadata()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     Ok(Table { columns, metadata })
 }
 
@@ -242,8 +297,14 @@ fn empty_column(path: &Path, name: &str, t: &DataType) -> Result<Column> {
         DataType::Float64 => Column::F64(Vec::new()),
         DataType::Float32 | DataType::Float16 => Column::F32(Vec::new()),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Column::Str(StrColumn::new()),
-        DataType::FixedSizeList(_, d) => Column::Matrix { dim: *d as usize, values: Vec::new() },
-        DataType::List(_) | DataType::LargeList(_) => Column::Matrix { dim: 0, values: Vec::new() },
+        DataType::FixedSizeList(_, d) => Column::Matrix {
+            dim: *d as usize,
+            values: Vec::new(),
+        },
+        DataType::List(_) | DataType::LargeList(_) => Column::Matrix {
+            dim: 0,
+            values: Vec::new(),
+        },
         t => return Err(column_type_error(path, name, t, "unsupported column type")),
     })
 }
@@ -260,8 +321,16 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
             let mut s = StrColumn::new();
             match a.data_type() {
-                DataType::Utf8 => a.as_string::<i32>().iter().flatten().for_each(|x| s.push(x)),
-                DataType::LargeUtf8 => a.as_string::<i64>().iter().flatten().for_each(|x| s.push(x)),
+                DataType::Utf8 => a
+                    .as_string::<i32>()
+                    .iter()
+                    .flatten()
+                    .for_each(|x| s.push(x)),
+                DataType::LargeUtf8 => a
+                    .as_string::<i64>()
+                    .iter()
+                    .flatten()
+                    .for_each(|x| s.push(x)),
                 _ => a.as_string_view().iter().flatten().for_each(|x| s.push(x)),
             }
             Column::Str(s)
@@ -270,21 +339,34 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
             let l = a.as_fixed_size_list();
             let values = to_f32(path, name, l.values())?;
             let start = l.offset() * *d as usize;
-            Column::Matrix { dim: *d as usize, values: values[start..start + l.len() * *d as usize].to_vec() }
+            Column::Matrix {
+                dim: *d as usize,
+                values: values[start..start + l.len() * *d as usize].to_vec(),
+            }
         }
         DataType::List(_) | DataType::LargeList(_) => {
             let (offsets, values): (Vec<usize>, ArrayRef) = match a.data_type() {
                 DataType::List(_) => {
                     let l = a.as_list::<i32>();
-                    (l.value_offsets().iter().map(|&o| o as usize).collect(), l.values().clone())
+                    (
+                        l.value_offsets().iter().map(|&o| o as usize).collect(),
+                        l.values().clone(),
+                    )
                 }
                 _ => {
                     let l = a.as_list::<i64>();
-                    (l.value_offsets().iter().map(|&o| o as usize).collect(), l.values().clone())
+                    (
+                        l.value_offsets().iter().map(|&o| o as usize).collect(),
+                        l.values().clone(),
+                    )
                 }
             };
             let flat = to_f32(path, name, &values)?;
-            let dim = if a.is_empty() { 0 } else { offsets[1] - offsets[0] };
+            let dim = if a.is_empty() {
+                0
+            } else {
+                offsets[1] - offsets[0]
+            };
             if let Some(k) = offsets.windows(2).position(|w| w[1] - w[0] != dim) {
                 return Err(IoError::bad_input(
                     path,
@@ -292,7 +374,10 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
                 ));
             }
             let (b, e) = (offsets[0], *offsets.last().unwrap_or(&0));
-            Column::Matrix { dim, values: flat[b..e].to_vec() }
+            Column::Matrix {
+                dim,
+                values: flat[b..e].to_vec(),
+            }
         }
         t => return Err(column_type_error(path, name, t, "unsupported column type")),
     })
@@ -318,11 +403,18 @@ fn append(path: &Path, name: &str, a: Column, b: Column) -> Result<Column> {
             }
             Column::Str(x)
         }
-        (Column::Matrix { dim, values: mut x }, Column::Matrix { dim: d2, values: y }) if dim == d2 || y.is_empty() || x.is_empty() => {
+        (Column::Matrix { dim, values: mut x }, Column::Matrix { dim: d2, values: y })
+            if dim == d2 || y.is_empty() || x.is_empty() =>
+        {
             let dim = if x.is_empty() { d2 } else { dim };
             x.extend(y);
             Column::Matrix { dim, values: x }
         }
-        _ => return Err(IoError::bad_input(path, format!("column '{name}' changes type or width between batches"))),
+        _ => {
+            return Err(IoError::bad_input(
+                path,
+                format!("column '{name}' changes type or width between batches"),
+            ))
+        }
     })
 }

@@ -224,7 +224,10 @@ fn validate(
                 what: format!("{} edges, {} weights", src.len(), w.len()),
             });
         }
-        if let Some(k) = w.par_iter().position_first(|x| !(x.is_finite() && *x >= 0.0)) {
+        if let Some(k) = w
+            .par_iter()
+            .position_first(|x| !(x.is_finite() && *x >= 0.0))
+        {
             return Err(EngineError::InvalidWeight {
                 index: k,
                 value: w[k],
@@ -319,7 +322,10 @@ fn sort_and_merge(
     }
     let total: u64 = new_len.par_iter().sum();
     if total == *offsets.last().unwrap() {
-        return Ok((Csr::from_parts_unchecked(n, offsets, targets, values), false));
+        return Ok((
+            Csr::from_parts_unchecked(n, offsets, targets, values),
+            false,
+        ));
     }
     let csr = compact(n, &offsets, &new_len, &targets, values.as_deref());
     Ok((csr, true))
@@ -339,7 +345,11 @@ fn split_by<'a, T>(mut data: &'a mut [T], ranges: &[Range<usize>]) -> Vec<&'a mu
 }
 
 /// Sorts an unweighted row and removes repeats; returns the kept length.
-fn merge_unweighted(row: u32, t: &mut [u32], policy: DuplicatePolicy) -> Result<usize, EngineError> {
+fn merge_unweighted(
+    row: u32,
+    t: &mut [u32],
+    policy: DuplicatePolicy,
+) -> Result<usize, EngineError> {
     if t.len() < 2 {
         return Ok(t.len());
     }
@@ -350,7 +360,10 @@ fn merge_unweighted(row: u32, t: &mut [u32], policy: DuplicatePolicy) -> Result<
     for k in 1..t.len() {
         if t[k] == t[kept - 1] {
             if policy == DuplicatePolicy::Error {
-                return Err(EngineError::DuplicateEdge { src: row, dst: t[k] });
+                return Err(EngineError::DuplicateEdge {
+                    src: row,
+                    dst: t[k],
+                });
             }
         } else {
             t[kept] = t[k];
@@ -387,7 +400,10 @@ fn merge_weighted(
         if t[k] == t[kept - 1] {
             match policy {
                 DuplicatePolicy::Error => {
-                    return Err(EngineError::DuplicateEdge { src: row, dst: t[k] })
+                    return Err(EngineError::DuplicateEdge {
+                        src: row,
+                        dst: t[k],
+                    })
                 }
                 DuplicatePolicy::Sum => w[kept - 1] += w[k],
                 DuplicatePolicy::Max => w[kept - 1] = w[kept - 1].max(w[k]),

@@ -139,11 +139,45 @@ fn large_chunked_build_matches_single_thread() {
     let src: Vec<u32> = (0..m).map(|_| next()).collect();
     let dst: Vec<u32> = (0..m).map(|_| next()).collect();
     let w: Vec<f32> = (0..m).map(|k| (k % 7) as f32 * 0.25).collect();
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
-    for dup in [DuplicatePolicy::Sum, DuplicatePolicy::First, DuplicatePolicy::Max] {
-        let a = one.install(|| build_csr(n as usize, &src, &dst, Some(&w), true, dup, SelfLoopPolicy::Keep)).unwrap();
-        let b = four.install(|| build_csr(n as usize, &src, &dst, Some(&w), true, dup, SelfLoopPolicy::Keep)).unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let four = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap();
+    for dup in [
+        DuplicatePolicy::Sum,
+        DuplicatePolicy::First,
+        DuplicatePolicy::Max,
+    ] {
+        let a = one
+            .install(|| {
+                build_csr(
+                    n as usize,
+                    &src,
+                    &dst,
+                    Some(&w),
+                    true,
+                    dup,
+                    SelfLoopPolicy::Keep,
+                )
+            })
+            .unwrap();
+        let b = four
+            .install(|| {
+                build_csr(
+                    n as usize,
+                    &src,
+                    &dst,
+                    Some(&w),
+                    true,
+                    dup,
+                    SelfLoopPolicy::Keep,
+                )
+            })
+            .unwrap();
         assert_eq!(a, b);
         assert!(a.is_symmetric());
     }
@@ -152,28 +186,78 @@ fn large_chunked_build_matches_single_thread() {
 #[test]
 fn invalid_input_is_reported() {
     assert_eq!(
-        build_csr(3, &[0, 5], &[1, 1], None, false, DuplicatePolicy::First, SelfLoopPolicy::Keep),
+        build_csr(
+            3,
+            &[0, 5],
+            &[1, 1],
+            None,
+            false,
+            DuplicatePolicy::First,
+            SelfLoopPolicy::Keep
+        ),
         Err(EngineError::NodeOutOfRange { id: 5, n_nodes: 3 })
     );
     assert!(matches!(
-        build_csr(3, &[0, 1], &[1, 2], Some(&[1.0, f32::NAN]), false, DuplicatePolicy::First, SelfLoopPolicy::Keep),
+        build_csr(
+            3,
+            &[0, 1],
+            &[1, 2],
+            Some(&[1.0, f32::NAN]),
+            false,
+            DuplicatePolicy::First,
+            SelfLoopPolicy::Keep
+        ),
         Err(EngineError::InvalidWeight { index: 1, .. })
     ));
     assert!(matches!(
-        build_csr(3, &[0, 1], &[1, 2], Some(&[-1.0, 1.0]), false, DuplicatePolicy::First, SelfLoopPolicy::Keep),
+        build_csr(
+            3,
+            &[0, 1],
+            &[1, 2],
+            Some(&[-1.0, 1.0]),
+            false,
+            DuplicatePolicy::First,
+            SelfLoopPolicy::Keep
+        ),
         Err(EngineError::InvalidWeight { index: 0, .. })
     ));
     assert!(matches!(
-        build_csr(3, &[0], &[1, 2], None, false, DuplicatePolicy::First, SelfLoopPolicy::Keep),
+        build_csr(
+            3,
+            &[0],
+            &[1, 2],
+            None,
+            false,
+            DuplicatePolicy::First,
+            SelfLoopPolicy::Keep
+        ),
         Err(EngineError::LengthMismatch { .. })
     ));
 }
 
 #[test]
 fn empty_and_isolated() {
-    let c = build_csr(4, &[], &[], None, true, DuplicatePolicy::Sum, SelfLoopPolicy::Keep).unwrap();
+    let c = build_csr(
+        4,
+        &[],
+        &[],
+        None,
+        true,
+        DuplicatePolicy::Sum,
+        SelfLoopPolicy::Keep,
+    )
+    .unwrap();
     assert_eq!(c.n_rows(), 4);
     assert_eq!(c.nnz(), 0);
-    let c = build_csr(0, &[], &[], None, true, DuplicatePolicy::Sum, SelfLoopPolicy::Keep).unwrap();
+    let c = build_csr(
+        0,
+        &[],
+        &[],
+        None,
+        true,
+        DuplicatePolicy::Sum,
+        SelfLoopPolicy::Keep,
+    )
+    .unwrap();
     assert_eq!(c.n_rows(), 0);
 }

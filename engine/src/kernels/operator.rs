@@ -54,7 +54,9 @@ impl<T: Real> Operator<T> {
     pub fn new(a: &Csr, normalization: Normalization, self_loops: bool) -> Self {
         let extra = if self_loops { 1.0 } else { 0.0 };
         let scale = |sums: Vec<f64>, f: fn(f64) -> f64| -> Vec<T> {
-            sums.into_iter().map(|d| T::from_f64(f(d + extra))).collect()
+            sums.into_iter()
+                .map(|d| T::from_f64(f(d + extra)))
+                .collect()
         };
         let (left, right) = match normalization {
             Normalization::None => (None, None),

@@ -4,7 +4,15 @@ use std::ops::{Add, AddAssign, Mul};
 
 /// `f32` or `f64`: the value type of a kernel's dense input and output.
 pub trait Real:
-    Copy + Send + Sync + Default + PartialOrd + Add<Output = Self> + AddAssign + Mul<Output = Self> + 'static
+    Copy
+    + Send
+    + Sync
+    + Default
+    + PartialOrd
+    + Add<Output = Self>
+    + AddAssign
+    + Mul<Output = Self>
+    + 'static
 {
     /// Additive identity.
     const ZERO: Self;

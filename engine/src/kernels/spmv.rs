@@ -12,8 +12,16 @@ use std::ops::Range;
 /// `x` is the whole input vector (`a.n_cols()` entries). Each output entry is one
 /// sequential sum in CSR order, so the result does not depend on how rows are split.
 pub fn spmv_range<T: Real>(a: &Csr, op: &Operator<T>, rows: Range<usize>, x: &[T], y: &mut [T]) {
-    assert_eq!(x.len(), a.n_cols(), "spmv: input length differs from the column count");
-    assert_eq!(y.len(), rows.len(), "spmv: output length differs from the row range");
+    assert_eq!(
+        x.len(),
+        a.n_cols(),
+        "spmv: input length differs from the column count"
+    );
+    assert_eq!(
+        y.len(),
+        rows.len(),
+        "spmv: output length differs from the row range"
+    );
     assert!(rows.end <= a.n_rows(), "spmv: row range out of bounds");
     #[cfg(target_arch = "x86_64")]
     {
@@ -28,7 +36,13 @@ pub fn spmv_range<T: Real>(a: &Csr, op: &Operator<T>, rows: Range<usize>, x: &[T
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn spmv_range_avx2<T: Real>(a: &Csr, op: &Operator<T>, rows: Range<usize>, x: &[T], y: &mut [T]) {
+unsafe fn spmv_range_avx2<T: Real>(
+    a: &Csr,
+    op: &Operator<T>,
+    rows: Range<usize>,
+    x: &[T],
+    y: &mut [T],
+) {
     spmv_range_body(a, op, rows, x, y)
 }
 
@@ -77,7 +91,11 @@ fn spmv_range_body<T: Real>(a: &Csr, op: &Operator<T>, rows: Range<usize>, x: &[
 
 /// Computes `y = L (A + sI) R x` for all rows in parallel.
 pub fn spmv_into<T: Real>(a: &Csr, op: &Operator<T>, x: &[T], y: &mut [T]) {
-    assert_eq!(y.len(), a.n_rows(), "spmv: output length differs from the row count");
+    assert_eq!(
+        y.len(),
+        a.n_rows(),
+        "spmv: output length differs from the row count"
+    );
     let ranges = balanced_ranges(a.offsets(), default_parts(a.n_rows()), 4);
     let slices = split_rows_mut(y, &ranges, 1);
     ranges

@@ -52,7 +52,16 @@ fn matrices() -> impl Strategy<Value = Csr> {
                 proptest::collection::vec(0.0f32..4.0, m),
             )
                 .prop_map(move |(s, d, w)| {
-                    build_csr(n, &s, &d, weighted.then_some(&w[..]), sym, DuplicatePolicy::Sum, SelfLoopPolicy::Keep).unwrap()
+                    build_csr(
+                        n,
+                        &s,
+                        &d,
+                        weighted.then_some(&w[..]),
+                        sym,
+                        DuplicatePolicy::Sum,
+                        SelfLoopPolicy::Keep,
+                    )
+                    .unwrap()
                 })
         })
     })
@@ -141,8 +150,21 @@ fn ndarray_view(x: &[f32], n: usize, d: usize) -> ndarray::Array2<f32> {
 
 #[test]
 fn zero_degree_rows_give_zero_not_nan() {
-    let a = build_csr(3, &[0], &[1], None, false, DuplicatePolicy::First, SelfLoopPolicy::Keep).unwrap();
-    for norm in [Normalization::Row, Normalization::Symmetric, Normalization::Column] {
+    let a = build_csr(
+        3,
+        &[0],
+        &[1],
+        None,
+        false,
+        DuplicatePolicy::First,
+        SelfLoopPolicy::Keep,
+    )
+    .unwrap();
+    for norm in [
+        Normalization::Row,
+        Normalization::Symmetric,
+        Normalization::Column,
+    ] {
         let y = spmv(&a, norm, false, &[1.0f32, 1.0, 1.0]);
         assert!(y.iter().all(|v| v.is_finite()), "{norm:?}: {y:?}");
         assert_eq!(y[2], 0.0);
@@ -152,12 +174,31 @@ fn zero_degree_rows_give_zero_not_nan() {
 #[test]
 fn thread_count_does_not_change_spmm() {
     let n = 3000usize;
-    let src: Vec<u32> = (0..40_000u32).map(|k| k.wrapping_mul(2654435761) % n as u32).collect();
-    let dst: Vec<u32> = (0..40_000u32).map(|k| k.wrapping_mul(40503).wrapping_add(7) % n as u32).collect();
-    let a = build_csr(n, &src, &dst, None, true, DuplicatePolicy::Sum, SelfLoopPolicy::Keep).unwrap();
+    let src: Vec<u32> = (0..40_000u32)
+        .map(|k| k.wrapping_mul(2654435761) % n as u32)
+        .collect();
+    let dst: Vec<u32> = (0..40_000u32)
+        .map(|k| k.wrapping_mul(40503).wrapping_add(7) % n as u32)
+        .collect();
+    let a = build_csr(
+        n,
+        &src,
+        &dst,
+        None,
+        true,
+        DuplicatePolicy::Sum,
+        SelfLoopPolicy::Keep,
+    )
+    .unwrap();
     let x: Vec<f32> = (0..n * 16).map(|k| (k as f32).sin()).collect();
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let three = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
     let a1 = one.install(|| spmm(&a, Normalization::Symmetric, true, &x, 16));
     let a3 = three.install(|| spmm(&a, Normalization::Symmetric, true, &x, 16));
     assert_eq!(a1, a3);

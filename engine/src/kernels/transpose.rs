@@ -14,7 +14,11 @@ use rayon::prelude::*;
 pub fn transpose(a: &Csr) -> Csr {
     let (n_rows, n_cols, nnz) = (a.n_rows(), a.n_cols(), a.nnz());
     let threads = rayon::current_num_threads().max(1);
-    let by_memory = if n_cols == 0 { 1 } else { (nnz / n_cols).max(1) };
+    let by_memory = if n_cols == 0 {
+        1
+    } else {
+        (nnz / n_cols).max(1)
+    };
     let parts = threads.min(by_memory).min((nnz / 65_536).max(1)).max(1);
     let ranges = balanced_ranges(a.offsets(), parts, 1);
     let off = a.offsets();

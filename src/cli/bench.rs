@@ -1,0 +1,124 @@
+//! `spargraph bench`: times loading and the shared kernels on the user's graph, with
+//! the protocol of the anchor harness (one warm-up, then the median of `--reps`
+//! runs), so that figures can be set side by side with other libraries.
+
+use super::args::{CommonArgs, InputArgs};
+use super::report::Reporter;
+use clap::Args;
+use serde_json::json;
+use spargraph::engine::kernels::{spmm_into, spmv_into, Normalization, Operator};
+use spargraph::load::load_graph;
+use spargraph::Error;
+use std::hint::black_box;
+use std::time::Instant;
+
+/// Arguments of `spargraph bench`.
+///
+/// Measures: `load` (read + map ids + build the CSR, symmetric unless
+/// `--directed`), `spmv` (f64, row-normalised), and `spmm_d{D}`: `Y = D^-1/2 (A + I)
+/// D^-1/2 X` with a dense `n x D` f32 `X`, a fresh output each run (as
+/// `torch.sparse.mm` allocates one). Example:
+/// `spargraph bench --input rmat16.parquet --dims 64,256 --json`
+///
+/// Peak memory: loading, plus `2 n D` floats per SpMM.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Measured runs per task (after one warm-up).
+    #[arg(long, default_value_t = 3)]
+    reps: usize,
+    /// SpMM widths.
+    #[arg(long, value_delimiter = ',', default_value = "64,256")]
+    dims: Vec<usize>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn median_time(reps: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut t: Vec<f64> = (0..reps)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed().as_secs_f64()
+        })
+        .collect();
+    t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    t[t.len() / 2]
+}
+
+pub fn run(a: BenchArgs) -> Result<(), Error> {
+    a.common.init()?;
+    if a.reps == 0 {
+        return Err(Error::option("reps", "0 (must be at least 1)"));
+    }
+    if let Some(d) = a.dims.iter().find(|&&d| d == 0 || d > 65_536) {
+        return Err(Error::option("dims", format!("{d} (must be in 1..=65536)")));
+    }
+    let mut rep = Reporter::new("bench", a.common.quiet, a.common.json);
+    let opts = a.input.load_options();
+    let g = load_graph(&a.input.input, &opts)?;
+    let mut err = None;
+    let load_s = rep.phase("load", || {
+        median_time(a.reps, || {
+            if let Err(e) = load_graph(&a.input.input, &opts).map(|g| black_box(g.graph.n_nodes()))
+            {
+                err = Some(e);
+            }
+        })
+    });
+    if let Some(e) = err {
+        return Err(e);
+    }
+    let csr = g.graph.out();
+    let n = csr.n_rows();
+    let mut results = vec![json!({"task": "load", "median_s": load_s, "nnz": csr.nnz()})];
+    let op64: Operator<f64> = Operator::new(csr, Normalization::Row, false);
+    let x64: Vec<f64> = (0..n).map(|i| (i % 7) as f64).collect();
+    let mut y64 = vec![0f64; n];
+    let spmv_s = rep.phase("spmv", || {
+        median_time(a.reps, || spmv_into(csr, &op64, black_box(&x64), &mut y64))
+    });
+    results.push(json!({"task": "spmv_f64", "median_s": spmv_s}));
+    let op: Operator<f32> = Operator::new(csr, Normalization::Symmetric, true);
+    let nnz_hat = csr.nnz() + n;
+    for &d in &a.dims {
+        let x: Vec<f32> = (0..n * d)
+            .map(|k| ((k * 2654435761usize) % 1000) as f32 / 500.0 - 1.0)
+            .collect();
+        let s = rep.phase(&format!("spmm_d{d}"), || {
+            median_time(a.reps, || {
+                let mut y = vec![0f32; n * d];
+                spmm_into(csr, &op, black_box(&x), d, &mut y);
+                black_box(&y);
+            })
+        });
+        let flops = 2.0 * nnz_hat as f64 * d as f64;
+        results
+            .push(json!({"task": format!("spmm_d{d}"), "median_s": s, "gflops": flops / s / 1e9}));
+    }
+    rep.set("input", json!(a.input.input.display().to_string()));
+    rep.set("nodes", json!(n));
+    rep.set("nnz", json!(csr.nnz()));
+    rep.set("reps", json!(a.reps));
+    rep.set("results", json!(results));
+    if rep.json() {
+        rep.finish();
+    } else {
+        println!(
+            "graph: {} ({} nodes, {} stored entries)",
+            a.input.input.display(),
+            n,
+            csr.nnz()
+        );
+        for r in &results {
+            println!(
+                "{:<12} {:>10.5} s",
+                r["task"].as_str().unwrap(),
+                r["median_s"].as_f64().unwrap()
+            );
+        }
+    }
+    Ok(())
+}
