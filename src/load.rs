@@ -204,7 +204,9 @@ pub fn build_from_rows(
         e => Error::engine(source, e),
     })?;
     timings.map_ids = t.elapsed().as_secs_f64();
-    let EdgeTable { weight, .. } = edges;
+    // Free the decoded id columns before building: the CSR replaces them.
+    let EdgeTable { src, dst, weight } = edges;
+    drop((src, dst, declared_nodes));
     let mut cols = mapped.columns.into_iter();
     let (src, dst) = (cols.next().unwrap(), cols.next().unwrap());
     let t = Instant::now();

@@ -140,6 +140,36 @@ pub(crate) fn find_column(path: &Path, schema: &Schema, name: &str) -> Result<us
     })
 }
 
+/// Rows per decoded batch when streaming a column into its output: large enough to
+/// amortise per-batch overhead (arrow-rs' default of 1024 is several times slower),
+/// small enough that decoded batches add little to peak memory.
+const STREAM_BATCH_ROWS: usize = 1 << 16;
+
+/// Decodes column `col` of row group `rg` batch by batch, handing each array to `f`.
+pub(crate) fn for_each_batch(
+    path: &Path,
+    open: &OpenParquet,
+    rg: usize,
+    col: usize,
+    name: &str,
+    mut f: impl FnMut(ArrayRef) -> Result<()>,
+) -> Result<()> {
+    let mask = ProjectionMask::roots(open.meta.metadata().file_metadata().schema_descr(), [col]);
+    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open.bytes.clone(), open.meta.clone())
+        .with_row_groups(vec![rg])
+        .with_projection(mask)
+        .with_batch_size(STREAM_BATCH_ROWS)
+        .build()
+        .map_err(|e| IoError::bad_input(path, format!("column '{name}', row group {rg}: {e}")))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| {
+            IoError::bad_input(path, format!("column '{name}', row group {rg}: cannot decode: {e}"))
+        })?;
+        f(batch.column(0).clone())?;
+    }
+    Ok(())
+}
+
 /// Decodes column `col` of row group `rg` as one array (one batch per row group).
 pub(crate) fn read_column_chunk(
     path: &Path,
@@ -258,11 +288,35 @@ pub fn read_edges(path: &Path, columns: &EdgeColumns) -> Result<EdgeTable> {
         tasks
             .into_par_iter()
             .map(|(rg, col, name, slot)| {
-                let arrays = read_column_chunk(path, &open, rg, col, name)?;
-                match slot {
-                    ColumnSlot::Int(out) => read_id_array(path, name, rg, &arrays, out),
-                    ColumnSlot::F32(out) => read_weight_array(path, name, rg, &arrays, out),
+                let expected = match &slot {
+                    ColumnSlot::Int(o) => o.len(),
+                    ColumnSlot::F32(o) => o.len(),
+                };
+                let mut slot = slot;
+                let mut pos = 0usize;
+                for_each_batch(path, &open, rg, col, name, |a| {
+                    let n = a.len();
+                    if pos + n > expected {
+                        return Err(IoError::bad_input(
+                            path,
+                            format!("column '{name}' row group {rg}: more rows than the footer's {expected}"),
+                        ));
+                    }
+                    let arrays = std::slice::from_ref(&a);
+                    match &mut slot {
+                        ColumnSlot::Int(out) => read_id_array(path, name, rg, arrays, &mut out[pos..pos + n])?,
+                        ColumnSlot::F32(out) => read_weight_array(path, name, rg, arrays, &mut out[pos..pos + n])?,
+                    }
+                    pos += n;
+                    Ok(())
+                })?;
+                if pos != expected {
+                    return Err(IoError::bad_input(
+                        path,
+                        format!("column '{name}' row group {rg}: decoded {pos} rows, footer says {expected}"),
+                    ));
                 }
+                Ok(())
             })
             .collect::<Result<Vec<()>>>()?;
         return Ok(EdgeTable {

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Interoperability test: produce every kind of file spargraph writes, then read them
+# back with pyarrow and DuckDB (tests/interop/check_outputs.py).
+#
+# Usage: tests/interop/run.sh <path-to-spargraph-binary> <python>
+#   <python> must be able to import pyarrow and duckdb (scipy is optional).
+#   Set KEEP_TMP=1 to keep the temporary folder for inspection.
+#
+# The folder layout written here is what check_outputs.py expects; keep them in step.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+    echo "usage: $0 <path-to-spargraph-binary> <python>" >&2
+    exit 2
+fi
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+bin="$1"
+py="$2"
+if [[ "$bin" != /* ]]; then bin="$(pwd)/$bin"; fi
+[[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; exit 2; }
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/spargraph-interop.XXXXXX")"
+if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+    echo "keeping $tmp"
+else
+    trap 'rm -rf "$tmp"' EXIT
+fi
+
+failed_cmds=0
+# run <json-file or -> <spargraph args...>: runs spargraph quietly; a failing command
+# is reported and counted, and the remaining commands still run.
+run() {
+    local json="$1"
+    shift
+    local out=/dev/null
+    [[ "$json" != - ]] && out="$json"
+    if "$bin" "$@" >"$out"; then
+        echo "ran spargraph $*"
+    else
+        echo "FAIL command: spargraph $* (exit $?)"
+        failed_cmds=$((failed_cmds + 1))
+    fi
+}
+
+mkdir -p "$tmp"/{in,out,gen,gen_text,json}
+cp "$repo"/datasets/*.parquet "$tmp/in/"
+
+# A string-id weighted edge list, with a reversed duplicate (bob,alice) and a self-loop.
+cat >"$tmp/in/strings.csv" <<'CSV'
+src,dst,weight
+alice,bob,1.5
+bob,carol,2
+carol,alice,0.25
+dave,alice,3
+bob,alice,1
+erin,erin,4
+CSV
+
+in="$tmp/in"
+out="$tmp/out"
+j="$tmp/json"
+
+# 1. Parquet edge lists from the shipped (undirected, 1-based) datasets.
+for g in karate football polbooks; do
+    run "$j/$g.parquet.json" convert -q --json -i "$in/$g.parquet" -o "$out/$g.parquet"
+    run "$j/$g.graphar.json" convert -q --json -i "$in/$g.parquet" -o "$out/${g}_graphar" --to graphar
+done
+# email-Eu-core is directed.
+run "$j/email.parquet.json" convert -q --json --directed -i "$in/email-eu-core.parquet" -o "$out/email.parquet"
+run - convert -q --directed -i "$in/email-eu-core.parquet" -o "$out/email_graphar" --to graphar
+run - convert -q --directed -i "$in/email-eu-core.parquet" -o "$out/email.mtx"
+
+# 2. Text and Matrix Market outputs of karate.
+for ext in tsv csv txt.gz mtx mtx.gz; do
+    run - convert -q -i "$in/karate.parquet" -o "$out/karate.$ext"
+done
+
+# String ids: CSV -> Parquet -> CSV -> Parquet, plus TSV and GraphAr.
+run "$j/strings.parquet.json" convert -q --json -i "$in/strings.csv" --weight-col weight -o "$out/strings.parquet"
+run - convert -q -i "$out/strings.parquet" --weight-col weight -o "$out/strings_back.csv"
+run - convert -q -i "$out/strings_back.csv" --weight-col weight -o "$out/strings_rt.parquet"
+run - convert -q -i "$out/strings.parquet" -o "$out/strings.tsv"
+run - convert -q -i "$out/strings.parquet" --weight-col weight -o "$out/strings_graphar" --to graphar
+
+# 3. Generated graphs (small; parameters mirrored in check_outputs.py).
+gen="$tmp/gen"
+run "$j/rmat.json" generate rmat -q --json --scale 8 --edge-factor 4 --seed 7 -o "$gen/rmat.parquet"
+run "$j/sbm.json" generate sbm -q --json --blocks 4 --block-size 50 --degree-in 10 --degree-out 3 --seed 7 -o "$gen/sbm.parquet"
+run "$j/hsbm.json" generate hsbm -q --json --depth 2 --leaf-block-size 30 --degrees 8,3,1 --seed 7 -o "$gen/hsbm.parquet"
+run "$j/bipartite.json" generate bipartite -q --json --users 200 --items 80 --draws 2000 --groups 4 --seed 7 -o "$gen/bipartite.parquet"
+# The same SBM as a text edge list, and the weighted bipartite graph through convert.
+run - generate sbm -q --blocks 4 --block-size 50 --degree-in 10 --degree-out 3 --seed 7 -o "$tmp/gen_text/sbm.csv"
+run - convert -q -i "$gen/bipartite.parquet" --weight-col weight -o "$out/bipartite_conv.parquet"
+
+# 4. Demo: embedded email-Eu-core, and karate as a directed input.
+run "$j/demo.json" demo -q --json -o "$tmp/demo"
+run "$j/demo_karate.json" demo -q --json -i "$in/karate.parquet" -o "$tmp/demo_karate"
+
+echo "--- checks"
+status=0
+"$py" "$here/check_outputs.py" "$tmp" || status=$?
+if [[ $failed_cmds -gt 0 ]]; then
+    echo "$failed_cmds spargraph command(s) failed"
+    status=1
+fi
+exit "$status"
