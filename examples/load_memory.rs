@@ -34,7 +34,9 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOC: Counting = Counting;
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: load_memory FILE.parquet [--directed]");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: load_memory FILE.parquet [--directed]");
     let directed = std::env::args().any(|a| a == "--directed");
     let options = spargraph::load::LoadOptions {
         directed,
@@ -49,7 +51,12 @@ fn main() {
     let peak = PEAK.load(Ordering::Relaxed) - before;
     eprintln!("peak after read {:.1} MiB", peak_read as f64 / 1048576.0);
     let csr = g.graph.memory_bytes();
-    let decoded = g.input_edges * 16 + if g.graph.is_weighted() { g.input_edges * 4 } else { 0 };
+    let decoded = g.input_edges * 16
+        + if g.graph.is_weighted() {
+            g.input_edges * 4
+        } else {
+            0
+        };
     let file = std::fs::metadata(&path).unwrap().len() as usize;
     let mb = |x: usize| x as f64 / 1048576.0;
     println!(

@@ -43,3 +43,8 @@ pub mod load;
 pub mod memory;
 
 pub use error::Error;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

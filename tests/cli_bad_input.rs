@@ -13,9 +13,13 @@ fn bin() -> Command {
 }
 
 fn write_parquet(path: &Path, cols: Vec<(&str, ArrayRef)>) {
-    let fields: Vec<Field> = cols.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect();
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+        .collect();
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), cols.into_iter().map(|c| c.1).collect()).unwrap();
+    let batch =
+        RecordBatch::try_new(schema.clone(), cols.into_iter().map(|c| c.1).collect()).unwrap();
     let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
@@ -56,13 +60,20 @@ impl Case {
             .unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "not one line: {stderr}");
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "not one line: {stderr}"
+        );
         assert!(stderr.starts_with("spargraph: error: "), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
         for e in expect {
             assert!(stderr.contains(e), "expected {e:?} in {stderr:?}");
         }
-        assert_eq!(std::fs::read(&self.output).unwrap(), b"previous good output");
+        assert_eq!(
+            std::fs::read(&self.output).unwrap(),
+            b"previous good output"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(self.dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -92,7 +103,13 @@ fn not_a_parquet_file() {
 fn truncated_parquet() {
     let c = Case::new();
     let p = c.path("edges.parquet");
-    write_parquet(&p, vec![("src", ids(&(0..500).collect::<Vec<_>>())), ("dst", ids(&(1..501).collect::<Vec<_>>()))]);
+    write_parquet(
+        &p,
+        vec![
+            ("src", ids(&(0..500).collect::<Vec<_>>())),
+            ("dst", ids(&(1..501).collect::<Vec<_>>())),
+        ],
+    );
     let bytes = std::fs::read(&p).unwrap();
     std::fs::write(&p, &bytes[..bytes.len() - 100]).unwrap();
     c.fails(&p, &[], &["edges.parquet", "truncated"]);
@@ -126,15 +143,37 @@ fn missing_weight_column() {
 fn float_id_column() {
     let c = Case::new();
     let p = c.path("edges.parquet");
-    write_parquet(&p, vec![("src", Arc::new(Float64Array::from(vec![1.0, 2.0])) as ArrayRef), ("dst", ids(&[2, 3]))]);
-    c.fails(&p, &[], &["column 'src' has type Float64", "integers or strings"]);
+    write_parquet(
+        &p,
+        vec![
+            (
+                "src",
+                Arc::new(Float64Array::from(vec![1.0, 2.0])) as ArrayRef,
+            ),
+            ("dst", ids(&[2, 3])),
+        ],
+    );
+    c.fails(
+        &p,
+        &[],
+        &["column 'src' has type Float64", "integers or strings"],
+    );
 }
 
 #[test]
 fn null_ids() {
     let c = Case::new();
     let p = c.path("edges.parquet");
-    write_parquet(&p, vec![("src", ids(&[1, 2])), ("dst", Arc::new(Int64Array::from(vec![Some(2), None])) as ArrayRef)]);
+    write_parquet(
+        &p,
+        vec![
+            ("src", ids(&[1, 2])),
+            (
+                "dst",
+                Arc::new(Int64Array::from(vec![Some(2), None])) as ArrayRef,
+            ),
+        ],
+    );
     c.fails(&p, &[], &["column 'dst'", "null"]);
 }
 
@@ -150,16 +189,44 @@ fn negative_ids() {
 fn negative_weight() {
     let c = Case::new();
     let p = c.path("edges.parquet");
-    write_parquet(&p, vec![("src", ids(&[1, 2])), ("dst", ids(&[2, 3])), ("w", Arc::new(Float32Array::from(vec![1.0, -0.5])) as ArrayRef)]);
-    c.fails(&p, &["--weight-col", "w"], &["column 'w' row 1", "invalid weight -0.5"]);
+    write_parquet(
+        &p,
+        vec![
+            ("src", ids(&[1, 2])),
+            ("dst", ids(&[2, 3])),
+            (
+                "w",
+                Arc::new(Float32Array::from(vec![1.0, -0.5])) as ArrayRef,
+            ),
+        ],
+    );
+    c.fails(
+        &p,
+        &["--weight-col", "w"],
+        &["column 'w' row 1", "invalid weight -0.5"],
+    );
 }
 
 #[test]
 fn nan_weight() {
     let c = Case::new();
     let p = c.path("edges.parquet");
-    write_parquet(&p, vec![("src", ids(&[1, 2])), ("dst", ids(&[2, 3])), ("w", Arc::new(Float32Array::from(vec![f32::NAN, 1.0])) as ArrayRef)]);
-    c.fails(&p, &["--weight-col", "w"], &["column 'w' row 0", "invalid weight NaN"]);
+    write_parquet(
+        &p,
+        vec![
+            ("src", ids(&[1, 2])),
+            ("dst", ids(&[2, 3])),
+            (
+                "w",
+                Arc::new(Float32Array::from(vec![f32::NAN, 1.0])) as ArrayRef,
+            ),
+        ],
+    );
+    c.fails(
+        &p,
+        &["--weight-col", "w"],
+        &["column 'w' row 0", "invalid weight NaN"],
+    );
 }
 
 #[test]
@@ -183,7 +250,11 @@ fn duplicate_with_error_policy_names_user_ids() {
     let c = Case::new();
     let p = c.path("edges.parquet");
     write_parquet(&p, vec![("src", ids(&[10, 20])), ("dst", ids(&[20, 10]))]);
-    c.fails(&p, &["--duplicates", "error"], &["duplicate edge", "10", "20"]);
+    c.fails(
+        &p,
+        &["--duplicates", "error"],
+        &["duplicate edge", "10", "20"],
+    );
 }
 
 #[test]
@@ -195,7 +266,10 @@ fn unknown_flag_is_one_line_exit_2() {
 
 #[test]
 fn info_on_bad_input_also_exits_2() {
-    let out = bin().args(["info", "--input", "/nonexistent/x.parquet"]).output().unwrap();
+    let out = bin()
+        .args(["info", "--input", "/nonexistent/x.parquet"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -213,5 +287,7 @@ fn unwritable_output_folder_is_reported() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("does not exist"));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("does not exist"));
 }

@@ -155,15 +155,21 @@ pub(crate) fn for_each_batch(
     mut f: impl FnMut(ArrayRef) -> Result<()>,
 ) -> Result<()> {
     let mask = ProjectionMask::roots(open.meta.metadata().file_metadata().schema_descr(), [col]);
-    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open.bytes.clone(), open.meta.clone())
-        .with_row_groups(vec![rg])
-        .with_projection(mask)
-        .with_batch_size(STREAM_BATCH_ROWS)
-        .build()
-        .map_err(|e| IoError::bad_input(path, format!("column '{name}', row group {rg}: {e}")))?;
+    let reader =
+        ParquetRecordBatchReaderBuilder::new_with_metadata(open.bytes.clone(), open.meta.clone())
+            .with_row_groups(vec![rg])
+            .with_projection(mask)
+            .with_batch_size(STREAM_BATCH_ROWS)
+            .build()
+            .map_err(|e| {
+                IoError::bad_input(path, format!("column '{name}', row group {rg}: {e}"))
+            })?;
     for batch in reader {
         let batch = batch.map_err(|e| {
-            IoError::bad_input(path, format!("column '{name}', row group {rg}: cannot decode: {e}"))
+            IoError::bad_input(
+                path,
+                format!("column '{name}', row group {rg}: cannot decode: {e}"),
+            )
         })?;
         f(batch.column(0).clone())?;
     }

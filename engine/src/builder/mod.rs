@@ -224,10 +224,10 @@ fn validate(
                 what: format!("{} edges, {} weights", src.len(), w.len()),
             });
         }
-        if let Some(k) = w
-            .par_iter()
-            .position_first(|x| !(x.is_finite() && *x >= 0.0))
-        {
+        // `any` first (cheap), the position of the first offender only on failure.
+        let bad = |x: &f32| !(x.is_finite() && *x >= 0.0);
+        if w.par_iter().any(bad) {
+            let k = w.iter().position(bad).unwrap_or(0);
             return Err(EngineError::InvalidWeight {
                 index: k,
                 value: w[k],
@@ -235,7 +235,9 @@ fn validate(
         }
     }
     for ids in [src, dst] {
-        if let Some(k) = ids.par_iter().position_first(|&x| x as usize >= n) {
+        let max = ids.par_iter().copied().max().unwrap_or(0);
+        if !ids.is_empty() && max as usize >= n {
+            let k = ids.iter().position(|&x| x as usize >= n).unwrap_or(0);
             return Err(EngineError::NodeOutOfRange {
                 id: ids[k] as u64,
                 n_nodes: n as u64,

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Runs spargraph and the anchor harness (../shared/anchors) on the same Parquet
+graphs, one after the other in one run on this machine, and prints the ratios.
+
+    python3 benches/compare_anchors.py GRAPH.parquet [GRAPH.parquet ...]
+        [--anchors ../shared/anchors] [--python $ANCHORS_WORK/.venv/bin/python]
+        [--spargraph target/release/spargraph] [--threads 2] [--reps 3]
+
+Pairs compared (anchor task -> spargraph measurement of `spargraph bench`):
+  load/parquet+scipy_csr   -> load     (read + id mapping + symmetric CSR build)
+  gnn/scipy_csr_d64        -> spmm_d64 (D^-1/2 (A+I) D^-1/2 X, X n x 64 float32)
+  gnn/torch_sparse_mm_d64  -> spmm_d64
+  gnn/torch_sparse_mm_d256 -> spmm_d256
+Ratio = anchor median / spargraph median (above 1: spargraph is faster). Both sides
+take one warm-up and the median of --reps runs; spargraph runs on --threads threads
+(the anchors' torch and networkit tasks use 2). Node ids are taken as given
+(`--node-ids identity`), so both sides build the same n x n matrix. The anchor venv
+comes from `bash ../shared/anchors/setup.sh` (ANCHORS_WORK selects its folder).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PAIRS = [
+    ("load/parquet+scipy_csr", "load"),
+    ("gnn/scipy_csr_d64", "spmm_d64"),
+    ("gnn/torch_sparse_mm_d64", "spmm_d64"),
+    ("gnn/torch_sparse_mm_d256", "spmm_d256"),
+]
+
+
+def main():
+    root = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("graphs", nargs="+")
+    ap.add_argument("--anchors", default=str(root.parent / "shared" / "anchors"))
+    ap.add_argument("--python", default=None)
+    ap.add_argument("--spargraph", default=str(root / "target" / "release" / "spargraph"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=3)
+    args = ap.parse_args()
+    anchors = Path(args.anchors)
+    work = Path(os.environ.get("ANCHORS_WORK") or (anchors if os.access(anchors, os.W_OK) else Path.home() / ".cache" / "spargraph-anchors"))
+    py = args.python or str(work / ".venv" / "bin" / "python")
+    tasks = ",".join(sorted({a for a, _ in PAIRS}))
+    rows = []
+    for g in args.graphs:
+        g = str(Path(g).resolve())
+        stem = Path(g).stem
+        sp = subprocess.run([args.spargraph, "bench", "--input", g, "--node-ids", "identity", "--reps", str(args.reps),
+                             "--dims", "64,256", "--threads", str(args.threads), "--json", "--quiet"],
+                            capture_output=True, text=True)
+        if sp.returncode != 0:
+            sys.exit(f"spargraph failed on {g}: {sp.stderr.strip()}")
+        ours = {r["task"]: r["median_s"] for r in json.loads(sp.stdout)["results"]}
+        name = f"compare-{stem}"
+        env = dict(os.environ, ANCHORS_WORK=str(work))
+        an = subprocess.run([py, str(anchors / "run.py"), g, "--name", name, "--steps", tasks, "--reps", str(args.reps)],
+                            capture_output=True, text=True, env=env)
+        if an.returncode != 0:
+            sys.exit(f"anchors failed on {g}: {an.stderr[-2000:]}")
+        res = json.loads((work / "results" / f"{name}.json").read_text())
+        theirs = {t["task"]: t for t in res["tasks"]}
+        for a, s in PAIRS:
+            t = theirs.get(a)
+            if t is None or t.get("status") != "ok":
+                rows.append((stem, a, None, ours.get(s), None, t.get("status") if t else "missing"))
+                continue
+            rows.append((stem, a, t["median_s"], ours[s], t["median_s"] / ours[s], f"busy {t.get('foreign_cpu_share', 0):.2f}"))
+    print(f"| graph | anchor task | anchor s | spargraph s | ratio | note |")
+    print("|---|---|---:|---:|---:|---|")
+    for stem, a, at, st, r, note in rows:
+        f = lambda x: "n/a" if x is None else f"{x:.4g}"
+        print(f"| {stem} | {a} | {f(at)} | {f(st)} | {f(r)}x | {note} |")
+
+
+if __name__ == "__main__":
+    main()
