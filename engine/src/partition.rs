@@ -79,6 +79,23 @@ pub fn split_rows_mut<'a, T>(
     out
 }
 
+/// Turns per-chunk row counts into per-chunk write cursors and returns the row
+/// offsets: chunk `p` writes row `v` from `offsets[v] + sum_{q < p} counts[q][v]` on.
+pub(crate) fn counts_to_cursors(cursors: &mut [Vec<u64>], n: usize) -> Vec<u64> {
+    let mut offsets = vec![0u64; n + 1];
+    let mut running = 0u64;
+    for v in 0..n {
+        offsets[v] = running;
+        for c in cursors.iter_mut() {
+            let count = c[v];
+            c[v] = running;
+            running += count;
+        }
+    }
+    offsets[n] = running;
+    offsets
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

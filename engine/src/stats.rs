@@ -89,13 +89,13 @@ pub fn connected_components(g: &Graph) -> (Vec<u32>, usize) {
     let mut label = vec![u32::MAX; n];
     let mut comp = vec![0u32; n];
     let mut count = 0usize;
-    for v in 0..n {
+    for (v, c) in comp.iter_mut().enumerate() {
         let r = find(&mut parent, v as u32) as usize;
         if label[r] == u32::MAX {
             label[r] = count as u32;
             count += 1;
         }
-        comp[v] = label[r];
+        *c = label[r];
     }
     (comp, count)
 }

@@ -176,7 +176,7 @@ pub(crate) fn for_each_batch(
     Ok(())
 }
 
-/// Decodes column `col` of row group `rg` as one array (one batch per row group).
+/// Decodes column `col` of row group `rg` into its batches of arrays.
 pub(crate) fn read_column_chunk(
     path: &Path,
     open: &OpenParquet,
@@ -184,25 +184,11 @@ pub(crate) fn read_column_chunk(
     col: usize,
     name: &str,
 ) -> Result<Vec<ArrayRef>> {
-    let file = open.bytes.clone();
-    let rows = open.meta.metadata().row_group(rg).num_rows() as usize;
-    let mask = ProjectionMask::roots(open.meta.metadata().file_metadata().schema_descr(), [col]);
-    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, open.meta.clone())
-        .with_row_groups(vec![rg])
-        .with_projection(mask)
-        .with_batch_size(rows.clamp(1, 1 << 20))
-        .build()
-        .map_err(|e| IoError::bad_input(path, format!("column '{name}', row group {rg}: {e}")))?;
     let mut out = Vec::new();
-    for batch in reader {
-        let batch = batch.map_err(|e| {
-            IoError::bad_input(
-                path,
-                format!("column '{name}', row group {rg}: cannot decode: {e}"),
-            )
-        })?;
-        out.push(batch.column(0).clone());
-    }
+    for_each_batch(path, open, rg, col, name, |a| {
+        out.push(a);
+        Ok(())
+    })?;
     Ok(out)
 }
 

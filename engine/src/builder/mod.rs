@@ -11,7 +11,7 @@ use crate::csr::Csr;
 use crate::error::EngineError;
 use crate::graph::Graph;
 use crate::kernels::transpose;
-use crate::partition::{balanced_ranges, default_parts, split_rows_mut};
+use crate::partition::{balanced_ranges, counts_to_cursors, default_parts, split_rows_mut};
 use crate::sync_ptr::SyncPtr;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -252,27 +252,10 @@ fn validate(
 /// and what memory allows (at most about one cursor per edge overall).
 fn edge_chunks(m: usize, n: usize) -> Vec<Range<usize>> {
     let threads = rayon::current_num_threads().max(1);
-    let by_memory = if n == 0 { 1 } else { (m / n).max(1) };
+    let by_memory = m.checked_div(n).unwrap_or(1).max(1);
     let by_size = (m / 65_536).max(1);
     let p = threads.min(by_memory).min(by_size).max(1);
     (0..p).map(|i| i * m / p..(i + 1) * m / p).collect()
-}
-
-/// Turns per-chunk row counts into per-chunk write cursors and returns the row
-/// offsets: chunk `p` writes row `v` from `offsets[v] + sum_{q < p} counts[q][v]` on.
-fn counts_to_cursors(cursors: &mut [Vec<u64>], n: usize) -> Vec<u64> {
-    let mut offsets = vec![0u64; n + 1];
-    let mut running = 0u64;
-    for v in 0..n {
-        offsets[v] = running;
-        for c in cursors.iter_mut() {
-            let count = c[v];
-            c[v] = running;
-            running += count;
-        }
-    }
-    offsets[n] = running;
-    offsets
 }
 
 /// Sorts every row by column and merges repeated columns by `policy`, then compacts.

@@ -4,6 +4,9 @@ use super::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
+/// CSR parts `(offsets, targets, weights)` of the naive reference.
+type Parts = (Vec<u64>, Vec<u32>, Option<Vec<f32>>);
+
 /// Naive reference: a map from (row, col) to the merged weight, in input order.
 fn naive(
     n: usize,
@@ -13,7 +16,7 @@ fn naive(
     symmetrize: bool,
     dup: DuplicatePolicy,
     loops: SelfLoopPolicy,
-) -> Result<(Vec<u64>, Vec<u32>, Option<Vec<f32>>), ()> {
+) -> Result<Parts, ()> {
     let mut cells: BTreeMap<(u32, u32), Vec<f32>> = BTreeMap::new();
     for k in 0..src.len() {
         let (u, v) = (src[k], dst[k]);

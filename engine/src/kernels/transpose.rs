@@ -1,7 +1,7 @@
 //! Parallel, deterministic transpose.
 
 use crate::csr::Csr;
-use crate::partition::balanced_ranges;
+use crate::partition::{balanced_ranges, counts_to_cursors};
 use crate::sync_ptr::SyncPtr;
 use rayon::prelude::*;
 
@@ -14,11 +14,7 @@ use rayon::prelude::*;
 pub fn transpose(a: &Csr) -> Csr {
     let (n_rows, n_cols, nnz) = (a.n_rows(), a.n_cols(), a.nnz());
     let threads = rayon::current_num_threads().max(1);
-    let by_memory = if n_cols == 0 {
-        1
-    } else {
-        (nnz / n_cols).max(1)
-    };
+    let by_memory = nnz.checked_div(n_cols).unwrap_or(1).max(1);
     let parts = threads.min(by_memory).min((nnz / 65_536).max(1)).max(1);
     let ranges = balanced_ranges(a.offsets(), parts, 1);
     let off = a.offsets();
@@ -33,17 +29,7 @@ pub fn transpose(a: &Csr) -> Csr {
             c
         })
         .collect();
-    let mut offsets = vec![0u64; n_cols + 1];
-    let mut running = 0u64;
-    for j in 0..n_cols {
-        offsets[j] = running;
-        for c in cursors.iter_mut() {
-            let k = c[j];
-            c[j] = running;
-            running += k;
-        }
-    }
-    offsets[n_cols] = running;
+    let offsets = counts_to_cursors(&mut cursors, n_cols);
     let mut targets = vec![0u32; nnz];
     let mut weights = a.weights().map(|_| vec![0f32; nnz]);
     {
