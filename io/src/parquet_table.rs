@@ -418,3 +418,95 @@ fn append(path: &Path, name: &str, a: Column, b: Column) -> Result<Column> {
         }
     })
 }
+
+/// A matrix read from a node table: one row per node id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeMatrix {
+    /// The node id of each row, in file order.
+    pub ids: spargraph_engine::IdColumn,
+    /// Values per row.
+    pub dim: usize,
+    /// `ids.len() x dim` values, row-major.
+    pub values: Vec<f32>,
+}
+
+/// Reads a node feature (or embedding) matrix from a Parquet node table: the id
+/// column `id_col` plus either one list column (`FixedSizeList`/`List` of floats,
+/// e.g. an `embedding` column written by spargraph) or one float or integer column
+/// per feature. `columns` picks the value columns (default: every column but the
+/// id); one list column, or several scalar columns, are accepted.
+pub fn read_node_matrix(path: &Path, id_col: &str, columns: Option<&[&str]>) -> Result<NodeMatrix> {
+    let table = read_table(path, None)?;
+    let ids = match table.column(id_col) {
+        Some(Column::I64(v)) => spargraph_engine::IdColumn::Int(v.clone()),
+        Some(Column::Str(s)) => spargraph_engine::IdColumn::Str(s.clone()),
+        Some(_) => {
+            return Err(IoError::bad_input(
+                path,
+                format!("column '{id_col}' must hold integer or string node ids"),
+            ))
+        }
+        None => {
+            let names: Vec<&str> = table.columns.iter().map(|c| c.0.as_str()).collect();
+            return Err(IoError::bad_input(
+                path,
+                format!(
+                    "column '{id_col}' not found (columns: {})",
+                    names.join(", ")
+                ),
+            ));
+        }
+    };
+    let chosen: Vec<&(String, Column)> = match columns {
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                table.columns.iter().find(|c| c.0 == *n).ok_or_else(|| {
+                    IoError::bad_input(path, format!("feature column '{n}' not found"))
+                })
+            })
+            .collect::<Result<_>>()?,
+        None => table.columns.iter().filter(|c| c.0 != id_col).collect(),
+    };
+    let rows = ids.len();
+    if let [(_, Column::Matrix { dim, values })] = chosen.as_slice() {
+        return Ok(NodeMatrix {
+            ids,
+            dim: *dim,
+            values: values.clone(),
+        });
+    }
+    if chosen.is_empty() {
+        return Err(IoError::bad_input(
+            path,
+            "no feature columns besides the id column",
+        ));
+    }
+    let dim = chosen.len();
+    let mut values = vec![0f32; rows * dim];
+    for (j, (name, col)) in chosen.iter().enumerate() {
+        let as_f32: Vec<f32> =
+            match col {
+                Column::F32(v) => v.clone(),
+                Column::F64(v) => v.iter().map(|&x| x as f32).collect(),
+                Column::I64(v) => v.iter().map(|&x| x as f32).collect(),
+                Column::U32(v) => v.iter().map(|&x| x as f32).collect(),
+                Column::Matrix { .. } => return Err(IoError::bad_input(
+                    path,
+                    format!(
+                        "column '{name}' is a list; give either one list column or scalar columns"
+                    ),
+                )),
+                Column::Str(_) => {
+                    return Err(IoError::bad_input(
+                        path,
+                        format!("feature column '{name}' holds strings, expected numbers"),
+                    ))
+                }
+            };
+        for (i, x) in as_f32.into_iter().enumerate() {
+            values[i * dim + j] = x;
+        }
+    }
+    Ok(NodeMatrix { ids, dim, values })
+}

@@ -388,3 +388,47 @@ fn writing_over_a_file_is_atomic_on_error() {
     assert_eq!(std::fs::read(&p).unwrap(), b"precious");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn node_matrix_from_list_column_or_scalar_columns() {
+    use spargraph_io::parquet_table::read_node_matrix;
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.parquet");
+    write_table(
+        &a,
+        &Table::new().with("node", Column::I64(vec![7, 3])).with(
+            "embedding",
+            Column::Matrix {
+                dim: 3,
+                values: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            },
+        ),
+    )
+    .unwrap();
+    let m = read_node_matrix(&a, "node", None).unwrap();
+    assert_eq!(
+        (m.dim, m.ids.clone(), m.values.clone()),
+        (
+            3,
+            IdColumn::Int(vec![7, 3]),
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        )
+    );
+    let b = dir.path().join("b.parquet");
+    write_table(
+        &b,
+        &Table::new()
+            .with("node", Column::Str(["x", "y"].into_iter().collect()))
+            .with("f0", Column::F64(vec![1.0, 4.0]))
+            .with("f1", Column::F32(vec![2.0, 5.0]))
+            .with("f2", Column::I64(vec![3, 6])),
+    )
+    .unwrap();
+    let m2 = read_node_matrix(&b, "node", None).unwrap();
+    assert_eq!(m2.dim, 3);
+    assert_eq!(m2.values, m.values);
+    let m3 = read_node_matrix(&b, "node", Some(&["f2", "f0"])).unwrap();
+    assert_eq!(m3.values, vec![3.0, 1.0, 6.0, 4.0]);
+    let e = read_node_matrix(&b, "id", None).unwrap_err().to_string();
+    assert!(e.contains("column 'id' not found"), "{e}");
+}

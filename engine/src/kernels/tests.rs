@@ -203,3 +203,19 @@ fn thread_count_does_not_change_spmm() {
     let a3 = three.install(|| spmm(&a, Normalization::Symmetric, true, &x, 16));
     assert_eq!(a1, a3);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, .. ProptestConfig::default() })]
+
+    #[test]
+    fn spmv_matches_sprs(a in matrices()) {
+        let n = a.n_rows();
+        let x: Vec<f32> = (0..n).map(|k| ((k * 29 % 23) as f32 - 11.0) / 7.0).collect();
+        let y = spmv(&a, Normalization::None, false, &x);
+        let m = crate::convert::to_sprs(&a);
+        let want = &m * &ndarray::Array1::from(x.clone());
+        for i in 0..n {
+            prop_assert!((y[i] - want[i]).abs() <= 1e-4 * (1.0 + want[i].abs()), "row {} got {} want {}", i, y[i], want[i]);
+        }
+    }
+}
