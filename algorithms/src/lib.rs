@@ -1,1 +1,15 @@
-//! spargraph-algorithms
+//! # spargraph-algorithms
+//!
+//! The algorithm families of spargraph, computed on the engine's CSR in memory (this
+//! crate never touches files). Each family has one config type with documented
+//! defaults, shared by the Rust API and the command-line flags.
+//!
+//! - [`pagerank`]: global PageRank and personalized PageRank, exact (power
+//!   iteration, many sources as one block), push (Andersen-Chung-Lang forward push
+//!   with a sweep phase as in PowerPush), and PowerWalk (Liu et al., CIKM 2016).
+
+pub mod error;
+pub mod pagerank;
+pub mod topk;
+
+pub use error::AlgorithmError;
