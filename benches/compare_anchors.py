@@ -31,6 +31,15 @@ PAIRS = [
     ("gnn/torch_sparse_mm_d64", "spmm_d64"),
     ("gnn/torch_sparse_mm_d256", "spmm_d256"),
 ]
+# With --pagerank: global PageRank to an L1 change of 1e-9, and exact PPR.
+PAGERANK_PAIRS = [
+    ("pagerank/scipy_power", "pagerank"),
+    ("pagerank/igraph_prpack", "pagerank"),
+    ("pagerank/networkit", "pagerank"),
+    ("ppr1/scipy_power", "ppr1"),
+    ("ppr1/igraph_prpack", "ppr1"),
+    ("ppr64/scipy_block_power", "ppr64"),
+]
 
 
 def main():
@@ -42,17 +51,21 @@ def main():
     ap.add_argument("--spargraph", default=str(root / "target" / "release" / "spargraph"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--pagerank", action="store_true", help="also compare PageRank and exact PPR (1 and 64 sources)")
+    ap.add_argument("--only-pagerank", action="store_true", help="compare only PageRank and exact PPR")
     args = ap.parse_args()
+    pairs = ([] if args.only_pagerank else PAIRS) + (PAGERANK_PAIRS if (args.pagerank or args.only_pagerank) else [])
     anchors = Path(args.anchors)
     work = Path(os.environ.get("ANCHORS_WORK") or (anchors if os.access(anchors, os.W_OK) else Path.home() / ".cache" / "spargraph-anchors"))
     py = args.python or str(work / ".venv" / "bin" / "python")
-    tasks = ",".join(sorted({a for a, _ in PAIRS}))
+    tasks = ",".join(sorted({a for a, _ in pairs}))
     rows = []
     for g in args.graphs:
         g = str(Path(g).resolve())
         stem = Path(g).stem
         sp = subprocess.run([args.spargraph, "bench", "--input", g, "--node-ids", "identity", "--reps", str(args.reps),
-                             "--dims", "64,256", "--threads", str(args.threads), "--json", "--quiet"],
+                             "--dims", "64,256", "--threads", str(args.threads), "--json", "--quiet"]
+                            + (["--pagerank"] if (args.pagerank or args.only_pagerank) else []),
                             capture_output=True, text=True)
         if sp.returncode != 0:
             sys.exit(f"spargraph failed on {g}: {sp.stderr.strip()}")
@@ -65,7 +78,7 @@ def main():
             sys.exit(f"anchors failed on {g}: {an.stderr[-2000:]}")
         res = json.loads((work / "results" / f"{name}.json").read_text())
         theirs = {t["task"]: t for t in res["tasks"]}
-        for a, s in PAIRS:
+        for a, s in pairs:
             t = theirs.get(a)
             if t is None or t.get("status") != "ok":
                 rows.append((stem, a, None, ours.get(s), None, t.get("status") if t else "missing"))

@@ -1,3 +1,4 @@
+#![allow(clippy::needless_range_loop)] // dense linear algebra reads clearer with indices
 //! PageRank / PPR tests against an independent dense reference.
 //!
 //! The reference builds the dense `n x n` out-weight matrix straight from the edge
@@ -913,7 +914,7 @@ fn push_cfg(policy: Dangling, r_max: f64, l1_target: Option<f64>) -> PushConfig 
             dangling: policy,
             ..PageRankConfig::ppr_default()
         },
-        r_max,
+        r_max: Some(r_max),
         l1_target,
     }
 }
@@ -1172,7 +1173,7 @@ fn invalid_push_options_are_rejected() {
     let s = [Seeds::single(0)];
     for r in [0.0, -1e-7, f64::NAN, f64::INFINITY] {
         let c = PushConfig {
-            r_max: r,
+            r_max: Some(r),
             ..PushConfig::default()
         };
         assert_invalid(ppr_push(&g, &s, &c, 0), "push-threshold");

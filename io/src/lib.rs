@@ -32,6 +32,7 @@ pub mod graphar;
 pub mod mtx;
 pub mod parquet_edges;
 pub mod parquet_table;
+pub mod sparse_file;
 pub mod table;
 pub mod text;
 

@@ -485,25 +485,26 @@ pub fn read_node_matrix(path: &Path, id_col: &str, columns: Option<&[&str]>) -> 
     let dim = chosen.len();
     let mut values = vec![0f32; rows * dim];
     for (j, (name, col)) in chosen.iter().enumerate() {
-        let as_f32: Vec<f32> =
-            match col {
-                Column::F32(v) => v.clone(),
-                Column::F64(v) => v.iter().map(|&x| x as f32).collect(),
-                Column::I64(v) => v.iter().map(|&x| x as f32).collect(),
-                Column::U32(v) => v.iter().map(|&x| x as f32).collect(),
-                Column::Matrix { .. } => return Err(IoError::bad_input(
+        let as_f32: Vec<f32> = match col {
+            Column::F32(v) => v.clone(),
+            Column::F64(v) => v.iter().map(|&x| x as f32).collect(),
+            Column::I64(v) => v.iter().map(|&x| x as f32).collect(),
+            Column::U32(v) => v.iter().map(|&x| x as f32).collect(),
+            Column::Matrix { .. } => {
+                return Err(IoError::bad_input(
                     path,
                     format!(
                         "column '{name}' is a list; give either one list column or scalar columns"
                     ),
-                )),
-                Column::Str(_) => {
-                    return Err(IoError::bad_input(
-                        path,
-                        format!("feature column '{name}' holds strings, expected numbers"),
-                    ))
-                }
-            };
+                ))
+            }
+            Column::Str(_) => {
+                return Err(IoError::bad_input(
+                    path,
+                    format!("feature column '{name}' holds strings, expected numbers"),
+                ))
+            }
+        };
         for (i, x) in as_f32.into_iter().enumerate() {
             values[i * dim + j] = x;
         }

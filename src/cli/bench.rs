@@ -31,6 +31,9 @@ pub struct BenchArgs {
     /// SpMM widths.
     #[arg(long, value_delimiter = ',', default_value = "64,256")]
     dims: Vec<usize>,
+    /// Also time global PageRank (tolerance 1e-9) and exact PPR from 1 and 64 sources.
+    #[arg(long)]
+    pagerank: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -97,6 +100,36 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
         let flops = 2.0 * nnz_hat as f64 * d as f64;
         results
             .push(json!({"task": format!("spmm_d{d}"), "median_s": s, "gflops": flops / s / 1e9}));
+    }
+    if a.pagerank {
+        use spargraph::algorithms::pagerank::{exact, PageRankConfig, Seeds};
+        let cfg = PageRankConfig::default();
+        let mut iters = 0;
+        let s = rep.phase("pagerank", || {
+            median_time(a.reps, || {
+                iters = exact::pagerank(&g.graph, &cfg)
+                    .map(|r| r.iterations)
+                    .unwrap_or(0)
+            })
+        });
+        results.push(json!({"task": "pagerank", "median_s": s, "iterations": iters}));
+        // Sources: 64 non-isolated nodes spread evenly over the ids (deterministic).
+        let candidates: Vec<u32> = (0..n as u32)
+            .filter(|&v| g.graph.out_degree(v as usize) > 0)
+            .collect();
+        let pick: Vec<Seeds> = (0..64.min(candidates.len()))
+            .map(|k| Seeds::single(candidates[k * candidates.len() / 64.min(candidates.len())]))
+            .collect();
+        let ppr_cfg = PageRankConfig::ppr_default();
+        for (name, count) in [("ppr1", 1usize), ("ppr64", 64)] {
+            let seeds = &pick[..count.min(pick.len())];
+            let s = rep.phase(name, || {
+                median_time(a.reps, || {
+                    let _ = black_box(exact::ppr_top_k(&g.graph, seeds, &ppr_cfg, 100, 64, |_| {}));
+                })
+            });
+            results.push(json!({"task": name, "median_s": s, "sources": seeds.len()}));
+        }
     }
     rep.set("input", json!(a.input.input.display().to_string()));
     rep.set("nodes", json!(n));

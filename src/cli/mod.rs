@@ -9,6 +9,8 @@ mod convert;
 mod demo;
 mod generate;
 mod info;
+mod pagerank;
+mod ppr;
 mod report;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +35,12 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Run every algorithm on a graph shipped with spargraph and write the results.
     Demo(demo::DemoArgs),
+    /// Global PageRank (power iteration in f64).
+    Pagerank(pagerank::PageRankArgs),
+    /// Personalized PageRank: exact, push or PowerWalk; single, many or all sources.
+    Ppr(ppr::PprArgs),
+    /// Build the PowerWalk index of random-walk fingerprints.
+    PprIndex(ppr::PprIndexArgs),
     /// Time loading and the shared kernels (SpMV, SpMM) on a graph.
     Bench(bench::BenchArgs),
 }
@@ -98,5 +106,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Generate(a) => generate::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Pagerank(a) => pagerank::run(a),
+        Command::Ppr(a) => ppr::run(a),
+        Command::PprIndex(a) => ppr::run_index(a),
     }
 }

@@ -25,8 +25,10 @@ use std::collections::VecDeque;
 pub struct PushConfig {
     /// Damping and dangling policy (tolerance and max_iterations are not used).
     pub pagerank: PageRankConfig,
-    /// Push `u` while `r(u) > r_max * max(outdeg(u), 1)`. Default 1e-7.
-    pub r_max: f64,
+    /// Push `u` while `r(u) > r_max * max(outdeg(u), 1)`. Default (`None`):
+    /// `1e-4 / (nnz + n)`, which bounds the final residual, hence the L1 error, by
+    /// about 1e-4 on any graph.
+    pub r_max: Option<f64>,
     /// High-accuracy mode: keep sweeping until the residual sum is at most this.
     pub l1_target: Option<f64>,
 }
@@ -35,7 +37,7 @@ impl Default for PushConfig {
     fn default() -> Self {
         PushConfig {
             pagerank: PageRankConfig::ppr_default(),
-            r_max: 1e-7,
+            r_max: None,
             l1_target: None,
         }
     }
@@ -62,7 +64,14 @@ pub fn ppr_push(
 ) -> Result<Vec<PushAnswer>, AlgorithmError> {
     let pr = &config.pagerank;
     pr.validate()?;
-    check_positive("push-threshold", config.r_max)?;
+    let r_max = config
+        .r_max
+        .unwrap_or(1e-4 / (g.out().nnz() + g.n_nodes()).max(1) as f64);
+    check_positive("push-threshold", r_max)?;
+    let config = &PushConfig {
+        r_max: Some(r_max),
+        ..config.clone()
+    };
     if let Some(t) = config.l1_target {
         check_positive("push-l1", t)?;
     }
@@ -103,7 +112,8 @@ fn push_one(
     let mut r = vec![0f64; n];
     let mut queued = vec![false; n];
     let mut queue = VecDeque::new();
-    let thr = |u: usize| config.r_max * (out.row_len(u).max(1) as f64);
+    let r_max = config.r_max.unwrap_or(1e-7);
+    let thr = |u: usize| r_max * (out.row_len(u).max(1) as f64);
     for &(u, w) in seeds.entries() {
         r[u as usize] += w;
     }
