@@ -97,7 +97,7 @@ use crate::atomic::write_dir;
 use crate::error::{IoError, Result};
 use arrow_array::{ArrayRef, Float32Array, Int64Array, StringArray};
 use rayon::prelude::*;
-use spargraph_engine::{Csr, IdColumn};
+use spargraph_engine::{Csr, IdColumn, StrColumn};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::{Doc, Node, Out};
@@ -546,8 +546,8 @@ struct VertexInfo {
     type_name: String,
     chunk_size: u64,
     prefix: String,
-    /// Property group prefix and property name of the vertex ids.
-    id: Option<(String, String)>,
+    /// Property group prefix, property name, and whether the ids are strings.
+    id: Option<(String, String, bool)>,
 }
 
 impl VertexInfo {
@@ -583,7 +583,7 @@ impl VertexInfo {
                         format!("vertex id property '{}' has data_type '{}', expected int64, int32 or string", p.name, p.data_type),
                     ));
                 }
-                Some((g.prefix.clone(), p.name.clone()))
+                Some((g.prefix.clone(), p.name.clone(), dt == "string"))
             }
             None => None,
         };
@@ -954,7 +954,7 @@ fn read_vertices(data_root: &Path, v: &VertexInfo) -> Result<(usize, IdColumn)> 
             ));
         }
     }
-    let Some((pg_prefix, prop)) = &v.id else {
+    let Some((pg_prefix, prop, string_ids)) = &v.id else {
         let Some(n) = declared else {
             return Err(v.doc.error(
                 0,
@@ -994,6 +994,8 @@ fn read_vertices(data_root: &Path, v: &VertexInfo) -> Result<(usize, IdColumn)> 
         ));
     }
     let ids = match cols.first() {
+        // No chunk at all (no vertices): the declared data type decides.
+        None if *string_ids => IdColumn::Str(StrColumn::new()),
         None | Some(IdColumn::Int(_)) => {
             let mut all = Vec::with_capacity(n);
             for (c, p) in cols.into_iter().zip(&paths) {
