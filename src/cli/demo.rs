@@ -142,7 +142,7 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         "csr_bytes": stats.csr_bytes,
     });
     let summary = format!(
-        "# spargraph demo\n\ninput: {source}\n\n| measure | value |\n|---|---|\n| nodes | {} |\n| edges | {} ({}) |\n| self-loops | {} |\n| isolated nodes | {} |\n| out-degree min / mean / max | {} / {:.2} / {} |\n| weakly connected components | {} |\n| CSR memory | {} bytes |\n\n## PageRank (damping 0.85, {} iterations)\n\n| node | score |\n|---|---|\n{}\n## Personalized PageRank from node {} (exact, top 5 of 20)\n\n| node | score |\n|---|---|\n{}\nFiles: `nodes.parquet` (node_id, out_degree, in_degree, weighted_out_degree, component, pagerank), `ppr.parquet` (source, node_id, score), `info.json`.\n",
+        "# spargraph demo\n\ninput: {source}\n\n| measure | value |\n|---|---|\n| nodes | {} |\n| edges | {} ({}) |\n| self-loops | {} |\n| isolated nodes | {} |\n| out-degree min / mean / max | {} / {:.2} / {} |\n| weakly connected components | {} |\n| CSR memory | {} bytes |\n\n## PageRank (damping 0.85, {} iterations)\n\n| node | score |\n|---|---|\n{}\n## Personalized PageRank from node {} (exact, top 20; first 5 shown)\n\n| node | score |\n|---|---|\n{}\nFiles: `nodes.parquet` (node_id, out_degree, in_degree, weighted_out_degree, component, pagerank), `ppr.parquet` (source, node_id, score), `info.json`.\n",
         stats.n_nodes,
         stats.n_edges,
         if stats.directed { "directed" } else { "undirected" },

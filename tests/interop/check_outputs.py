@@ -42,6 +42,16 @@ DATASETS = {
 }
 EMAIL_NODES = 1005
 
+# PageRank / PPR runs; keep in step with run.sh.
+DAMPING = 0.85
+PPR_SOURCES = [1, 34]
+PPR_TOP_K = 10
+DEMO_PPR_TOP_K = 20
+# The sources file: (source, bias, query) rows.
+QUERIES = [(1, 1.0, 10), (2, 2.0, 10), (33, 1.0, 20), (34, 0.5, 20)]
+# spargraph stops at an L1 change of 1e-9 (error <= 1e-9 * d / (1 - d) ~ 6e-9).
+REF_TOL = 1e-7
+
 PASSED = 0
 FAILED = 0
 
@@ -173,6 +183,87 @@ def read_i64_file(path):
     if len(data) != 8:
         raise ValueError(f"{path}: {len(data)} bytes, expected one little-endian int64")
     return struct.unpack("<q", data)[0]
+
+
+def ref_rank(nodes, arcs, seeds=None, dangling="uniform", damping=DAMPING, tol=1e-13, max_iter=10000):
+    """Reference (personalized) PageRank by power iteration in plain Python.
+
+    nodes: node ids; arcs: {(u, v): weight} of directed arcs (an undirected graph
+    lists both directions, a self-loop once); seeds: {node: weight} (None: uniform).
+    dangling: "uniform" spreads the mass of nodes without out-arcs over all nodes,
+    "seeds" sends it back to the seed vector. Returns {node: score}."""
+    nodes = list(nodes)
+    n = len(nodes)
+    if seeds is None:
+        p = {v: 1.0 / n for v in nodes}
+    else:
+        tot = sum(seeds.values())
+        p = {v: seeds.get(v, 0.0) / tot for v in nodes}
+    out = {v: [] for v in nodes}
+    for (a, b), w in arcs.items():
+        out[a].append((b, w))
+    wsum = {v: sum(w for _, w in out[v]) for v in nodes}
+    dang = [v for v in nodes if wsum[v] == 0]
+    target = {v: 1.0 / n for v in nodes} if dangling == "uniform" else p
+    x = dict(p)
+    for _ in range(max_iter):
+        new = {v: (1 - damping) * p[v] for v in nodes}
+        m = damping * sum(x[v] for v in dang)
+        if m:
+            for v in nodes:
+                new[v] += m * target[v]
+        for u in nodes:
+            if wsum[u] == 0 or x[u] == 0:
+                continue
+            f = damping * x[u] / wsum[u]
+            for v, w in out[u]:
+                new[v] += f * w
+        diff = sum(abs(new[v] - x[v]) for v in nodes)
+        x = new
+        if diff <= tol:
+            break
+    return x
+
+
+def undirected_arcs(pair_weights):
+    """{(u, v): w} over unordered pairs -> both directions (a self-loop once)."""
+    arcs = {}
+    for (a, b), w in pair_weights.items():
+        arcs[(a, b)] = w
+        arcs[(b, a)] = w
+    return arcs
+
+
+def max_abs_diff(got, ref):
+    """got: {node: score}; nodes missing from ref count as an infinite difference."""
+    return max((abs(s - ref.get(v, math.inf)) for v, s in got.items()), default=0.0)
+
+
+def check_ppr_order(label, path):
+    """Rows sorted by source, then by descending score: checked in DuckDB with a
+    window over the file's row order, and in plain Python over pyarrow's rows."""
+    bad = q1(f"""
+        SELECT count(*) FROM (
+            SELECT source, score,
+                   lag(source) OVER (ORDER BY file_row_number) AS prev_source,
+                   lag(score) OVER (ORDER BY file_row_number) AS prev_score
+            FROM read_parquet({lit(path)}, file_row_number = true))
+        WHERE source < prev_source OR (source = prev_source AND score > prev_score)""")
+    check(f"{label}: rows out of (source, descending score) order (duckdb window)", bad, 0)
+    t = pq.read_table(path)
+    keys = list(zip(t.column("source").to_pylist(), [-x for x in t.column("score").to_pylist()]))
+    check_true(f"{label}: sorted by source then descending score (pyarrow)",
+               all(a <= b for a, b in zip(keys, keys[1:])), short(keys))
+
+
+def ppr_rows_by_source(path):
+    """{source: [(node_id, score), ...] in file order} via pyarrow."""
+    t = pq.read_table(path)
+    out = {}
+    for s, v, x in zip(t.column("source").to_pylist(), t.column("node_id").to_pylist(),
+                       t.column("score").to_pylist()):
+        out.setdefault(s, []).append((v, x))
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -665,12 +756,14 @@ def main(tmp):
                 parent[ra] = rb
         return {v: find(v) for v in nodes}
 
-    def check_demo(label, folder, orig, n_nodes):
+    def check_demo(label, folder, orig, n_nodes, ppr_rows=None):
+        """ppr_rows: expected rows of ppr.parquet (None: as many as the reference
+        gives non-zero scores, at most DEMO_PPR_TOP_K)."""
         p = os.path.join(folder, "nodes.parquet")
         check_parquet_schema(f"{label}/nodes.parquet", p, [
             ("node_id", "int64", "BIGINT"), ("out_degree", "uint32", "UINTEGER"),
             ("in_degree", "uint32", "UINTEGER"), ("weighted_out_degree", "double", "DOUBLE"),
-            ("component", "uint32", "UINTEGER")])
+            ("component", "uint32", "UINTEGER"), ("pagerank", "double", "DOUBLE")])
         count_both(f"{label}/nodes.parquet", p, n_nodes)
         arcs = q1(f"SELECT count(DISTINCT (src, dst)) FROM {rp(orig)}")
         check(f"{label}/nodes.parquet: node_id set equals the input's ids (duckdb EXCEPT)",
@@ -717,10 +810,59 @@ def main(tmp):
                    f"| nodes | {n_nodes} |" in md and f"| edges | {arcs} " in md, short(md))
         check(f"{label}/nodes.parquet: metadata 'spargraph' command",
               json.loads(pq.read_schema(p).metadata[b"spargraph"]).get("command"), "demo")
+        check_true(f"{label}/summary.md: mentions PageRank and Personalized PageRank",
+                   "PageRank" in md.replace("Personalized PageRank", "") and "Personalized PageRank" in md,
+                   short(md))
+
+        # PageRank column: a distribution, equal to a reference power iteration on the
+        # distinct arcs (directed, dangling mass spread uniformly).
+        check_true(f"{label}/nodes.parquet: pagerank sums to 1 within 1e-9 (duckdb)",
+                   abs(q1(f"SELECT sum(pagerank) FROM {rp(p)}") - 1) <= 1e-9,
+                   str(q1(f"SELECT sum(pagerank) FROM {rp(p)}")))
+        pr = dict(zip(nodes, t.column("pagerank").to_pylist()))
+        check_true(f"{label}/nodes.parquet: pagerank sums to 1 within 1e-9 (pyarrow)",
+                   abs(math.fsum(pr.values()) - 1) <= 1e-9, str(math.fsum(pr.values())))
+        check(f"{label}/nodes.parquet: pagerank > 0 everywhere (duckdb)",
+              q1(f"SELECT count(*) FROM {rp(p)} WHERE NOT pagerank > 0"), 0)
+        arcs = {(a, b): 1.0 for a, b in set(edges)}
+        ref = ref_rank(nodes, arcs)
+        diff = max_abs_diff(pr, ref)
+        check_true(f"{label}/nodes.parquet: pagerank equals a reference power iteration "
+                   f"(max |diff| <= {REF_TOL})", diff <= REF_TOL, f"max |diff| {diff}")
+
+        # ppr.parquet: one source, its top scores by descending score.
+        pp = os.path.join(folder, "ppr.parquet")
+        check_parquet_schema(f"{label}/ppr.parquet", pp, [
+            ("source", "int64", "BIGINT"), ("node_id", "int64", "BIGINT"), ("score", "double", "DOUBLE")])
+        srcs = [r[0] for r in q(f"SELECT DISTINCT source FROM {rp(pp)}")]
+        check(f"{label}/ppr.parquet: one source (duckdb)", len(srcs), 1)
+        src = srcs[0]
+        check_true(f"{label}/ppr.parquet: source is a node of the graph", src in pr, str(src))
+        pref = ref_rank(nodes, arcs, seeds={src: 1.0}, dangling="seeds")
+        if ppr_rows is None:
+            ppr_rows = min(DEMO_PPR_TOP_K, sum(1 for v in pref.values() if v > 1e-12))
+        count_both(f"{label}/ppr.parquet", pp, ppr_rows)
+        check_ppr_order(f"{label}/ppr.parquet", pp)
+        check(f"{label}/ppr.parquet: scores in (0, 1] (duckdb)",
+              q1(f"SELECT count(*) FROM {rp(pp)} WHERE NOT (score > 0 AND score <= 1)"), 0)
+        pt = pq.read_table(pp)
+        got = dict(zip(pt.column("node_id").to_pylist(), pt.column("score").to_pylist()))
+        diff = max_abs_diff(got, pref)
+        check_true(f"{label}/ppr.parquet: scores equal a reference PPR from node {src} "
+                   f"(max |diff| <= {REF_TOL})", diff <= REF_TOL, f"max |diff| {diff}")
+        want = sorted(pref.values(), reverse=True)[:ppr_rows]
+        check_true(f"{label}/ppr.parquet: the rows are the reference's top {ppr_rows} scores",
+                   len(want) == len(got) and all(abs(a - b) <= REF_TOL for a, b in
+                                                 zip(sorted(got.values(), reverse=True), want)),
+                   f"got {short(sorted(got.values(), reverse=True))}, reference {short(want)}")
+        check(f"{label}/ppr.parquet: metadata 'spargraph' command/algorithm/top_k",
+              {k: json.loads(pq.read_schema(pp).metadata[b"spargraph"]).get(k)
+               for k in ("command", "algorithm", "top_k")},
+              {"command": "demo", "algorithm": "ppr", "top_k": DEMO_PPR_TOP_K})
 
     @group("demo")
     def _():
-        check_demo("demo", os.path.join(tmp, "demo"), email, EMAIL_NODES)
+        check_demo("demo", os.path.join(tmp, "demo"), email, EMAIL_NODES, ppr_rows=DEMO_PPR_TOP_K)
         if email_arcs is not None:
             check("demo: email nodes.parquet sum(out_degree) vs email.parquet arcs",
                   q1(f"SELECT sum(out_degree) FROM {rp(os.path.join(tmp, 'demo', 'nodes.parquet'))}"),
@@ -729,6 +871,212 @@ def main(tmp):
     @group("demo_karate")
     def _():
         check_demo("demo_karate", os.path.join(tmp, "demo_karate"), karate, 34)
+
+    # --- 5. PageRank and Personalized PageRank.
+    karate_pairs = {pr_: 1.0 for pr_ in karate_set}
+    karate_arcs = undirected_arcs(karate_pairs)
+    karate_nodes = sorted({v for e in karate_set for v in e})
+
+    def check_pagerank(label, path, json_path, nodes, arcs, id_arrow, id_duck):
+        check_parquet_schema(label, path, [("node_id", id_arrow, id_duck), ("score", "double", "DOUBLE")])
+        count_both(label, path, len(nodes))
+        check(f"{label}: node_id set equals the input's ids, once each (duckdb)",
+              (q1(f"SELECT count(DISTINCT node_id) FROM {rp(path)}"),
+               sorted(r[0] for r in q(f"SELECT node_id FROM {rp(path)}"))),
+              (len(nodes), sorted(nodes)))
+        check(f"{label}: scores > 0 (duckdb)", q1(f"SELECT count(*) FROM {rp(path)} WHERE NOT score > 0"), 0)
+        total = q1(f"SELECT sum(score) FROM {rp(path)}")
+        check_true(f"{label}: scores sum to 1 within 1e-9 (duckdb)", abs(total - 1) <= 1e-9, str(total))
+        t = pq.read_table(path)
+        got = dict(zip(t.column("node_id").to_pylist(), t.column("score").to_pylist()))
+        check_true(f"{label}: scores sum to 1 within 1e-9 (pyarrow)",
+                   abs(math.fsum(got.values()) - 1) <= 1e-9, str(math.fsum(got.values())))
+        raw = (pq.read_schema(path).metadata or {}).get(b"spargraph")
+        check_true(f"{label}: schema metadata key 'spargraph' present", raw is not None)
+        meta = json.loads(raw)
+        check(f"{label}: metadata command/converged/damping",
+              (meta.get("command"), meta.get("converged"), meta.get("damping")), ("pagerank", True, DAMPING))
+        ref = ref_rank(nodes, arcs)
+        diff = max_abs_diff(got, ref)
+        check_true(f"{label}: scores equal a reference power iteration (max |diff| <= {REF_TOL})",
+                   diff <= REF_TOL, f"max |diff| {diff}")
+        if json_path:
+            js = load_json(json_path)
+            check(f"{label}: --json command/converged/nodes",
+                  (js.get("command"), js.get("converged"), js.get("nodes")), ("pagerank", True, len(nodes)))
+        return got
+
+    @group("pagerank karate")
+    def _():
+        p = os.path.join(OUT, "pr_karate.parquet")
+        got = check_pagerank("pr_karate.parquet", p, os.path.join(JS, "pr_karate.json"),
+                             karate_nodes, karate_arcs, "int64", "BIGINT")
+        top2 = [v for v, _ in sorted(got.items(), key=lambda kv: -kv[1])[:2]]
+        check("pr_karate.parquet: top two nodes are the faction leaders {1, 34} (pyarrow)", set(top2), {1, 34})
+        check("pr_karate.parquet: top two nodes (duckdb ORDER BY score DESC LIMIT 2)",
+              {r[0] for r in q(f"SELECT node_id FROM {rp(p)} ORDER BY score DESC LIMIT 2")}, {1, 34})
+
+    @group("pagerank email (directed)")
+    def _():
+        p = os.path.join(OUT, "pr_email.parquet")
+        arcs = {e: 1.0 for e in duck_pairs(rp(email), unordered=False)}
+        nodes = sorted({v for e in arcs for v in e})
+        check("email: node count of the input", len(nodes), EMAIL_NODES)
+        got = check_pagerank("pr_email.parquet", p, os.path.join(JS, "pr_email.json"), nodes, arcs,
+                             "int64", "BIGINT")
+        dn = os.path.join(tmp, "demo", "nodes.parquet")
+        demo_pr = dict(q(f"SELECT node_id, pagerank FROM {rp(dn)}"))
+        diff = max_abs_diff(got, demo_pr)
+        check_true(f"pr_email.parquet: equals demo/nodes.parquet pagerank (max |diff| <= {REF_TOL})",
+                   diff <= REF_TOL, f"max |diff| {diff}")
+
+    def check_ppr_schema(label, path, id_arrow="int64", id_duck="BIGINT"):
+        check_parquet_schema(label, path, [("source", id_arrow, id_duck), ("node_id", id_arrow, id_duck),
+                                           ("score", "double", "DOUBLE")])
+
+    ppr_ref = {s: ref_rank(karate_nodes, karate_arcs, seeds={s: 1.0}, dangling="seeds") for s in PPR_SOURCES}
+
+    for method in ("exact", "push", "powerwalk"):
+        path = os.path.join(OUT, f"ppr_{method}.parquet")
+
+        @group(f"ppr {method}")
+        def _():
+            label = f"ppr_{method}.parquet"
+            check_ppr_schema(label, path)
+            count_both(label, path, PPR_TOP_K * len(PPR_SOURCES))
+            check(f"{label}: rows per source (duckdb)",
+                  q(f"SELECT source, count(*) FROM {rp(path)} GROUP BY 1 ORDER BY 1"),
+                  [(s, PPR_TOP_K) for s in PPR_SOURCES])
+            check_ppr_order(label, path)
+            check(f"{label}: scores in (0, 1] (duckdb)",
+                  q1(f"SELECT count(*) FROM {rp(path)} WHERE NOT (score > 0 AND score <= 1)"), 0)
+            check(f"{label}: each source's own node is in its top 3 (duckdb, file order)",
+                  q1(f"SELECT count(*) FROM (SELECT source, node_id, row_number() OVER "
+                     f"(PARTITION BY source ORDER BY file_row_number) AS r "
+                     f"FROM read_parquet({lit(path)}, file_row_number = true)) "
+                     f"WHERE r <= 3 AND node_id = source"), len(PPR_SOURCES))
+            rows = ppr_rows_by_source(path)
+            check(f"{label}: node ids distinct within a source",
+                  {s: len({v for v, _ in r}) for s, r in rows.items()}, {s: PPR_TOP_K for s in PPR_SOURCES})
+            # exact and push against the reference within their accuracy; PowerWalk is a
+            # Monte Carlo estimate (1000 walks per node), so only loosely.
+            tol = {"exact": REF_TOL, "push": 1e-4, "powerwalk": 0.02}[method]
+            diffs = {s: max_abs_diff(dict(r), ppr_ref[s]) for s, r in rows.items()}
+            check_true(f"{label}: scores equal a reference PPR within {tol}",
+                       rows.keys() == set(PPR_SOURCES) and all(d <= tol for d in diffs.values()),
+                       f"max |diff| per source {diffs}")
+            if method == "exact":
+                want = {s: sorted(ppr_ref[s].values(), reverse=True)[:PPR_TOP_K] for s in PPR_SOURCES}
+                got = {s: [x for _, x in r] for s, r in rows.items()}
+                check_true(f"{label}: the rows are the reference's top {PPR_TOP_K} scores",
+                           got.keys() == want.keys() and all(
+                               all(abs(a - b) <= REF_TOL for a, b in zip(got[s], want[s])) for s in want),
+                           f"got {short(got)}, reference {short(want)}")
+            meta = json.loads(pq.read_schema(path).metadata[b"spargraph"])
+            check(f"{label}: metadata command/method/top_k",
+                  (meta.get("command"), meta.get("method"), meta.get("top_k")), ("ppr", method, PPR_TOP_K))
+            js = load_json(os.path.join(JS, f"ppr_{method}.json"))
+            check(f"{label}: --json command/method/sources/rows",
+                  (js.get("command"), js.get("method"), js.get("sources"), js.get("rows")),
+                  ("ppr", method, len(PPR_SOURCES), PPR_TOP_K * len(PPR_SOURCES)))
+
+    @group("ppr exact vs push")
+    def _():
+        e = rp(os.path.join(OUT, "ppr_exact.parquet"))
+        pu = rp(os.path.join(OUT, "ppr_push.parquet"))
+        matched, worst = q(f"SELECT count(*), max(abs(e.score - p.score)) FROM {e} e JOIN {pu} p "
+                           f"ON e.source = p.source AND e.node_id = p.node_id")[0]
+        check("ppr exact vs push: every row has a (source, node_id) match (duckdb join)",
+              matched, PPR_TOP_K * len(PPR_SOURCES))
+        check_true("ppr exact vs push: each row's score within 1e-4 (duckdb join)",
+                   worst is not None and worst <= 1e-4, f"max |diff| {worst}")
+        ex = ppr_rows_by_source(os.path.join(OUT, "ppr_exact.parquet"))
+        ps = ppr_rows_by_source(os.path.join(OUT, "ppr_push.parquet"))
+        pos = [abs(a[1] - b[1]) for s in PPR_SOURCES for a, b in zip(ex.get(s, []), ps.get(s, []))]
+        check_true("ppr exact vs push: row-by-row scores (file order) within 1e-4 (pyarrow)",
+                   len(pos) == PPR_TOP_K * len(PPR_SOURCES) and max(pos) <= 1e-4, short(pos))
+        top5 = lambda rows: {s: {v for v, _ in r[:5]} for s, r in rows.items()}  # noqa: E731
+        check("ppr exact vs push: top-5 node sets per source", top5(ps), top5(ex))
+
+    @group("ppr-index")
+    def _():
+        p = os.path.join(OUT, "karate.pwi")
+        check_true("karate.pwi: index file exists and is non-empty",
+                   os.path.isfile(p) and os.path.getsize(p) > 0, p)
+        js = load_json(os.path.join(JS, "ppr_index.json"))
+        check("ppr-index --json command/nodes/index_bytes",
+              (js.get("command"), js.get("nodes"), js.get("index_bytes")),
+              ("ppr-index", len(karate_nodes), os.path.getsize(p) if os.path.isfile(p) else None))
+
+    @group("ppr --top-k 0")
+    def _():
+        p = os.path.join(OUT, "ppr_all.parquet")
+        label = "ppr_all.parquet (--top-k 0)"
+        check_ppr_schema(label, p)
+        check(f"{label}: 34 rows per source (duckdb)",
+              q(f"SELECT source, count(*), count(DISTINCT node_id) FROM {rp(p)} GROUP BY 1 ORDER BY 1"),
+              [(s, len(karate_nodes), len(karate_nodes)) for s in PPR_SOURCES])
+        sums = q(f"SELECT source, sum(score) FROM {rp(p)} GROUP BY 1 ORDER BY 1")
+        check_true(f"{label}: each source's scores sum to 1 within 1e-6 (duckdb)",
+                   [s for s, _ in sums] == PPR_SOURCES and all(abs(x - 1) <= 1e-6 for _, x in sums), str(sums))
+        check_ppr_order(label, p)
+        rows = ppr_rows_by_source(p)
+        diffs = {s: max_abs_diff(dict(r), ppr_ref[s]) for s, r in rows.items()}
+        check_true(f"{label}: scores equal a reference PPR within {REF_TOL}",
+                   rows.keys() == set(PPR_SOURCES) and all(d <= REF_TOL for d in diffs.values()), str(diffs))
+        ex = ppr_rows_by_source(os.path.join(OUT, "ppr_exact.parquet"))
+        check(f"{label}: first {PPR_TOP_K} node sets per source equal ppr_exact.parquet's",
+              {s: {v for v, _ in r[:PPR_TOP_K]} for s, r in rows.items()},
+              {s: {v for v, _ in r} for s, r in ex.items()})
+
+    @group("strings pagerank/ppr")
+    def _():
+        s_arcs = undirected_arcs(s_expected)
+        s_ids = sorted({v for e in s_expected for v in e})
+        check_pagerank("strings_pr.parquet", os.path.join(OUT, "strings_pr.parquet"), None, s_ids, s_arcs,
+                       "string", "VARCHAR")
+        p = os.path.join(OUT, "strings_ppr.parquet")
+        label = "strings_ppr.parquet (--sources alice)"
+        check_ppr_schema(label, p, "string", "VARCHAR")
+        ref = ref_rank(s_ids, s_arcs, seeds={"alice": 1.0}, dangling="seeds")
+        reach = sorted(v for v, x in ref.items() if x > 1e-12)
+        check(f"{label}: source column is 'alice' on every row (duckdb)",
+              q(f"SELECT DISTINCT source FROM {rp(p)}"), [("alice",)])
+        check(f"{label}: node_id values are the CSV names reachable from alice (duckdb)",
+              sorted(r[0] for r in q(f"SELECT node_id FROM {rp(p)}")), reach)
+        t = pq.read_table(p)
+        check(f"{label}: node_id values (pyarrow)", sorted(t.column("node_id").to_pylist()), reach)
+        check_ppr_order(label, p)
+        got = dict(zip(t.column("node_id").to_pylist(), t.column("score").to_pylist()))
+        diff = max_abs_diff(got, ref)
+        check_true(f"{label}: scores equal a reference weighted PPR (max |diff| <= {REF_TOL})",
+                   diff <= REF_TOL, f"max |diff| {diff}")
+
+    @group("ppr --sources-file")
+    def _():
+        qp = os.path.join(IN, "queries.parquet")
+        check("queries.parquet (written by pyarrow): rows",
+              [tuple(r.values()) for r in pq.read_table(qp).to_pylist()], QUERIES)
+        p = os.path.join(OUT, "ppr_queries.parquet")
+        label = "ppr_queries.parquet"
+        check_ppr_schema(label, p)
+        qids = sorted({qq for _, _, qq in QUERIES})
+        check(f"{label}: source values are the query values, 2 queries (duckdb)",
+              sorted(r[0] for r in q(f"SELECT DISTINCT source FROM {rp(p)}")), qids)
+        check(f"{label}: rows per query (--top-k 0) (duckdb)",
+              q(f"SELECT source, count(*) FROM {rp(p)} GROUP BY 1 ORDER BY 1"),
+              [(qq, len(karate_nodes)) for qq in qids])
+        check_ppr_order(label, p)
+        rows = ppr_rows_by_source(p)
+        diffs = {}
+        for qq in qids:
+            seeds = {s: b for s, b, q_ in QUERIES if q_ == qq}
+            ref = ref_rank(karate_nodes, karate_arcs, seeds=seeds, dangling="seeds")
+            diffs[qq] = max_abs_diff(dict(rows.get(qq, [])), ref) if qq in rows else math.inf
+        check_true(f"{label}: each query equals a reference PPR from its bias-weighted seeds "
+                   f"(max |diff| <= {REF_TOL})", all(d <= REF_TOL for d in diffs.values()), str(diffs))
+        js = load_json(os.path.join(JS, "ppr_queries.json"))
+        check(f"{label}: --json sources", js.get("sources"), len(qids))
 
 
 if __name__ == "__main__":

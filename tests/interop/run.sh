@@ -98,6 +98,40 @@ run - convert -q -i "$gen/bipartite.parquet" --weight-col weight -o "$out/bipart
 run "$j/demo.json" demo -q --json -o "$tmp/demo"
 run "$j/demo_karate.json" demo -q --json -i "$in/karate.parquet" -o "$tmp/demo_karate"
 
+# 5. PageRank and Personalized PageRank (parameters mirrored in check_outputs.py).
+k="$in/karate.parquet"
+run "$j/pr_karate.json" pagerank -q --json -i "$k" -o "$out/pr_karate.parquet"
+run "$j/pr_email.json" pagerank -q --json --directed -i "$in/email-eu-core.parquet" -o "$out/pr_email.parquet"
+for m in exact push; do
+    run "$j/ppr_$m.json" ppr -q --json -i "$k" --sources 1,34 --top-k 10 --method "$m" -o "$out/ppr_$m.parquet"
+done
+run "$j/ppr_index.json" ppr-index -q --json -i "$k" --walks 1000 -o "$out/karate.pwi"
+run "$j/ppr_powerwalk.json" ppr -q --json -i "$k" --sources 1,34 --top-k 10 --method powerwalk \
+    --index "$out/karate.pwi" -o "$out/ppr_powerwalk.parquet"
+run - ppr -q -i "$k" --sources 1,34 --top-k 0 --method exact -o "$out/ppr_all.parquet"
+# String ids (weighted, duplicates summed).
+run - pagerank -q -i "$in/strings.csv" --weight-col weight -o "$out/strings_pr.parquet"
+run - ppr -q -i "$in/strings.csv" --weight-col weight --sources alice -o "$out/strings_ppr.parquet"
+# A sources file written by pyarrow: two queries (10 and 20) of two weighted seeds each.
+if "$py" - "$in/queries.parquet" <<'PY'
+import sys
+import pyarrow as pa
+import pyarrow.parquet as pq
+pq.write_table(pa.table({
+    "source": pa.array([1, 2, 33, 34], pa.int64()),
+    "bias": pa.array([1.0, 2.0, 1.0, 0.5], pa.float64()),
+    "query": pa.array([10, 10, 20, 20], pa.int64()),
+}), sys.argv[1])
+PY
+then
+    echo "wrote in/queries.parquet with pyarrow"
+else
+    echo "FAIL writing in/queries.parquet with pyarrow"
+    failed_cmds=$((failed_cmds + 1))
+fi
+run "$j/ppr_queries.json" ppr -q --json -i "$k" --sources-file "$in/queries.parquet" --top-k 0 \
+    -o "$out/ppr_queries.parquet"
+
 echo "--- checks"
 status=0
 "$py" "$here/check_outputs.py" "$tmp" || status=$?
