@@ -86,14 +86,23 @@ fn main() {
     println!("graph {path}: n {n}, {} sources; ground truth (64-source blocks, 1e-12) {truth_s:.2} s; exact single-source power iteration (1e-9) {single_s:.4} s/source", seeds.len());
     // Forward push at its default threshold (certified L1 bound ~1e-4) and a coarse one.
     for r_max in [None, Some(1e-6), Some(1e-5)] {
-        let pc = spargraph::algorithms::pagerank::push::PushConfig { r_max, ..Default::default() };
+        let pc = spargraph::algorithms::pagerank::push::PushConfig {
+            r_max,
+            ..Default::default()
+        };
         let t = Instant::now();
         let ans = spargraph::algorithms::pagerank::push::ppr_push(&g, &seeds, &pc, 0).unwrap();
         let per = t.elapsed().as_secs_f64() / seeds.len() as f64;
         let l1: Vec<f64> = ans
             .iter()
             .enumerate()
-            .map(|(k, a)| dense(&a.entries).iter().zip(&truth_dense[k]).map(|(x, y)| (x - y).abs()).sum::<f64>())
+            .map(|(k, a)| {
+                dense(&a.entries)
+                    .iter()
+                    .zip(&truth_dense[k])
+                    .map(|(x, y)| (x - y).abs())
+                    .sum::<f64>()
+            })
             .collect();
         let prec: f64 = ans
             .iter()
@@ -123,8 +132,15 @@ fn main() {
         };
         let index = build_index(&g, &icfg).unwrap();
         let mib = index.fingerprints.memory_bytes() as f64 / 1048576.0;
-        for (&tt, &th) in steps.iter().flat_map(|t| thresholds.iter().map(move |h| (t, h))) {
-            let qc = PowerWalkQueryConfig { iterations: tt, threshold: th, dangling: Dangling::Source };
+        for (&tt, &th) in steps
+            .iter()
+            .flat_map(|t| thresholds.iter().map(move |h| (t, h)))
+        {
+            let qc = PowerWalkQueryConfig {
+                iterations: tt,
+                threshold: th,
+                dangling: Dangling::Source,
+            };
             let t = Instant::now();
             let ans = query_batch(&g, &index, &seeds, &qc, 0).unwrap();
             let per = t.elapsed().as_secs_f64() / seeds.len() as f64;

@@ -896,12 +896,13 @@ fn results_do_not_depend_on_thread_count() {
 
 #[test]
 fn block_size_follows_the_memory_budget() {
-    assert_eq!(exact::block_size(1000, 16 * 1000 * 5, 100), 5);
-    assert_eq!(exact::block_size(1000, 16 * 1000 * 5 + 15_999, 100), 5);
-    assert_eq!(exact::block_size(1000, 16 * 1000 * 500, 64), 64);
+    // 32 bytes per node and column: three working f64 blocks plus finished columns.
+    assert_eq!(exact::block_size(1000, 32 * 1000 * 5, 100), 5);
+    assert_eq!(exact::block_size(1000, 32 * 1000 * 5 + 31_999, 100), 5);
+    assert_eq!(exact::block_size(1000, 32 * 1000 * 500, 64), 64);
     assert_eq!(exact::block_size(1000, 10, 64), 1);
     assert_eq!(exact::block_size(1000, 1 << 30, 0), 1);
-    assert_eq!(exact::block_size(0, 160, 100), 10);
+    assert_eq!(exact::block_size(0, 320, 100), 10);
 }
 
 // ---------------------------------------------------------------------------

@@ -61,12 +61,12 @@ enum Personalization<'a> {
 pub fn pagerank(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, AlgorithmError> {
     config.validate()?;
     let tr = Transition::new(g);
-    let (x, iterations, changes) = power_block(g, &tr, Personalization::Uniform, 1, config);
+    let r = power_block(g, &tr, Personalization::Uniform, 1, config).remove(0);
     Ok(PageRankResult {
-        scores: x,
-        iterations,
-        last_change: changes[0],
-        converged: changes[0] <= config.tolerance,
+        converged: r.last_change <= config.tolerance,
+        scores: r.scores,
+        iterations: r.iterations,
+        last_change: r.last_change,
     })
 }
 
@@ -79,25 +79,26 @@ pub fn personalized(
     config.validate()?;
     seeds.check(g.n_nodes())?;
     let tr = Transition::new(g);
-    let (x, iterations, changes) = power_block(
+    let r = power_block(
         g,
         &tr,
         Personalization::Seeds(std::slice::from_ref(seeds)),
         1,
         config,
-    );
+    )
+    .remove(0);
     Ok(PageRankResult {
-        scores: x,
-        iterations,
-        last_change: changes[0],
-        converged: changes[0] <= config.tolerance,
+        converged: r.last_change <= config.tolerance,
+        scores: r.scores,
+        iterations: r.iterations,
+        last_change: r.last_change,
     })
 }
 
-/// Block size for `n` nodes within `memory_bytes` (two `n x b` f64 blocks), capped
-/// at `max_block` and at least 1.
+/// Block size for `n` nodes within `memory_bytes` (three `n x b` f64 working blocks
+/// plus the finished columns), capped at `max_block` and at least 1.
 pub fn block_size(n: usize, memory_bytes: usize, max_block: usize) -> usize {
-    (memory_bytes / (16 * n.max(1))).clamp(1, max_block.max(1))
+    (memory_bytes / (32 * n.max(1))).clamp(1, max_block.max(1))
 }
 
 /// Top-`k` PPR of many seed sets (`k = 0`: every positive score), computed as blocks
@@ -115,23 +116,24 @@ pub fn ppr_top_k(
         s.check(g.n_nodes())?;
     }
     let tr = Transition::new(g);
-    let n = g.n_nodes();
     let mut out = Vec::with_capacity(seeds.len());
     for block in seeds.chunks(max_block.max(1)) {
         let b = block.len();
-        let (x, iterations, changes) =
-            power_block(g, &tr, Personalization::Seeds(block), b, config);
-        let answers: Vec<PprAnswer> = (0..b)
+        let cols = power_block(g, &tr, Personalization::Seeds(block), b, config);
+        let answers: Vec<PprAnswer> = cols
             .into_par_iter()
-            .map(|j| {
-                let col: Vec<(u32, f64)> = (0..n)
-                    .map(|v| (v as u32, x[v * b + j]))
-                    .filter(|e| e.1 > 0.0)
+            .map(|c| {
+                let col: Vec<(u32, f64)> = c
+                    .scores
+                    .iter()
+                    .enumerate()
+                    .filter(|e| *e.1 > 0.0)
+                    .map(|(v, &x)| (v as u32, x))
                     .collect();
                 PprAnswer {
                     entries: top_k_sparse(col, top_k),
-                    iterations,
-                    last_change: changes[j],
+                    iterations: c.iterations,
+                    last_change: c.last_change,
                 }
             })
             .collect();
@@ -141,20 +143,30 @@ pub fn ppr_top_k(
     Ok(out)
 }
 
-/// Runs power iteration on a block; returns (row-major n x b scores, iterations,
-/// last L1 change per column).
+/// One column's outcome of [`power_block`].
+struct ColumnResult {
+    scores: Vec<f64>,
+    iterations: usize,
+    last_change: f64,
+}
+
+/// Runs power iteration on a block of `b` personalizations. Each column stops on its
+/// own (converged or at the iteration cap) and leaves the block, so a slow column
+/// does not make the others iterate, and every column's arithmetic is the same as
+/// if it ran alone. Each iteration pre-scales `Z = diag(1/o) X` once, so the SpMM
+/// over the in-CSR gathers one value per stored entry.
 fn power_block(
     g: &Graph,
     tr: &Transition,
     pers: Personalization<'_>,
     b: usize,
     config: &PageRankConfig,
-) -> (Vec<f64>, usize, Vec<f64>) {
+) -> Vec<ColumnResult> {
     let n = g.n_nodes();
     let d = config.damping;
     let a = g.incoming();
-    let op: Operator<f64> = tr.operator();
-    // Start from the personalization.
+    let op: Operator<f64> = Operator::with_scaling(None, None, false);
+    let mut active: Vec<usize> = (0..b).collect();
     let mut x = vec![0f64; n * b];
     match &pers {
         Personalization::Uniform => x.iter_mut().for_each(|v| *v = 1.0 / n as f64),
@@ -166,34 +178,44 @@ fn power_block(
             }
         }
     }
-    let mut y = vec![0f64; n * b];
-    let mut changes = vec![f64::INFINITY; b];
-    let mut done = vec![false; b];
-    let mut col_iterations = vec![0usize; b];
-    let mut iterations = 0;
     let uniform_base = match pers {
         Personalization::Uniform => (1.0 - d) / n as f64,
         Personalization::Seeds(_) => 0.0,
     };
-    while iterations < config.max_iterations {
+    let spread_uniform =
+        matches!(config.dangling, Dangling::Uniform) || matches!(pers, Personalization::Uniform);
+    let mut results: Vec<Option<ColumnResult>> = (0..b).map(|_| None).collect();
+    let mut y = vec![0f64; n * b];
+    let mut z = vec![0f64; n * b];
+    let mut iterations = 0;
+    while !active.is_empty() {
         iterations += 1;
-        if b == 1 {
-            spmv_into(a, &op, &x, &mut y);
+        let ba = active.len();
+        // Z = diag(1/o) X, then Y = A_in Z (= X P).
+        z[..n * ba]
+            .par_chunks_mut(ba)
+            .zip(x[..n * ba].par_chunks(ba))
+            .enumerate()
+            .for_each(|(u, (zr, xr))| {
+                let s = tr.inv_out[u];
+                for (zv, xv) in zr.iter_mut().zip(xr) {
+                    *zv = s * xv;
+                }
+            });
+        if ba == 1 {
+            spmv_into(a, &op, &z[..n], &mut y[..n]);
         } else {
-            spmm_into(a, &op, &x, b, &mut y);
+            spmm_into(a, &op, &z[..n * ba], ba, &mut y[..n * ba]);
         }
         // Dangling mass per column, summed in node order.
-        let mut dm = vec![0f64; b];
+        let mut dm = vec![0f64; ba];
         for &u in &tr.dangling {
-            let row = &x[u as usize * b..u as usize * b + b];
+            let row = &x[u as usize * ba..u as usize * ba + ba];
             for (m, v) in dm.iter_mut().zip(row) {
                 *m += v;
             }
         }
-        // Where dangling mass goes: uniformly, or back to the personalization.
-        let spread_uniform = matches!(config.dangling, Dangling::Uniform)
-            || matches!(pers, Personalization::Uniform);
-        let add_row: Vec<f64> = (0..b)
+        let add_row: Vec<f64> = (0..ba)
             .map(|j| {
                 uniform_base
                     + if spread_uniform {
@@ -203,46 +225,54 @@ fn power_block(
                     }
             })
             .collect();
-        y.par_chunks_mut(b).for_each(|row| {
+        y[..n * ba].par_chunks_mut(ba).for_each(|row| {
             for (v, add) in row.iter_mut().zip(&add_row) {
                 *v = d * *v + add;
             }
         });
         if let Personalization::Seeds(s) = &pers {
-            for (j, seeds) in s.iter().enumerate() {
+            for (j, &col) in active.iter().enumerate() {
                 let back = if spread_uniform { 0.0 } else { d * dm[j] };
-                for &(u, p) in seeds.entries() {
-                    y[u as usize * b + j] += (1.0 - d) * p + back * p;
+                for &(u, p) in s[col].entries() {
+                    y[u as usize * ba + j] += (1.0 - d) * p + back * p;
                 }
             }
         }
-        let new_changes = l1_changes(&x, &y, b);
-        // Columns that had converged keep their values, so every column ends exactly
-        // where it would end alone (answers do not depend on the block size).
-        if done.iter().any(|&f| f) {
-            y.par_chunks_mut(b)
-                .zip(x.par_chunks(b))
+        let changes = l1_changes(&x[..n * ba], &y[..n * ba], ba);
+        std::mem::swap(&mut x, &mut y);
+        let finished: Vec<usize> = (0..ba)
+            .filter(|&j| changes[j] <= config.tolerance || iterations >= config.max_iterations)
+            .collect();
+        if finished.is_empty() {
+            continue;
+        }
+        for &j in &finished {
+            results[active[j]] = Some(ColumnResult {
+                scores: (0..n).map(|v| x[v * ba + j]).collect(),
+                iterations,
+                last_change: changes[j],
+            });
+        }
+        // Repack the columns still running.
+        let keep: Vec<usize> = (0..ba).filter(|j| !finished.contains(j)).collect();
+        let nb = keep.len();
+        if nb > 0 {
+            y[..n * nb]
+                .par_chunks_mut(nb)
+                .zip(x[..n * ba].par_chunks(ba))
                 .for_each(|(yr, xr)| {
-                    for j in 0..b {
-                        if done[j] {
-                            yr[j] = xr[j];
-                        }
+                    for (k, &j) in keep.iter().enumerate() {
+                        yr[k] = xr[j];
                     }
                 });
+            std::mem::swap(&mut x, &mut y);
         }
-        for j in 0..b {
-            if !done[j] {
-                changes[j] = new_changes[j];
-                col_iterations[j] = iterations;
-                done[j] = changes[j] <= config.tolerance;
-            }
-        }
-        std::mem::swap(&mut x, &mut y);
-        if done.iter().all(|&f| f) {
-            break;
-        }
+        active = keep.iter().map(|&j| active[j]).collect();
     }
-    (x, col_iterations.into_iter().max().unwrap_or(0), changes)
+    results
+        .into_iter()
+        .map(|r| r.expect("every column finishes"))
+        .collect()
 }
 
 /// Per-column L1 distance of two row-major blocks, summed over fixed row chunks in
