@@ -30,6 +30,8 @@ fn sort_desc(v: &mut Vec<(u32, f64)>, k: usize) {
     if k > 0 && v.len() > k {
         v.select_nth_unstable_by(k - 1, cmp);
         v.truncate(k);
+        // Many answers are kept at once (one per source): free the unused capacity.
+        v.shrink_to_fit();
     }
     v.sort_unstable_by(cmp);
 }

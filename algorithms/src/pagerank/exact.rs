@@ -193,13 +193,14 @@ fn power_block(
         let ba = active.len();
         // Z = diag(1/o) X, then Y = A_in Z (= X P).
         z[..n * ba]
-            .par_chunks_mut(ba)
-            .zip(x[..n * ba].par_chunks(ba))
-            .enumerate()
-            .for_each(|(u, (zr, xr))| {
-                let s = tr.inv_out[u];
-                for (zv, xv) in zr.iter_mut().zip(xr) {
-                    *zv = s * xv;
+            .par_chunks_mut(CHUNK * ba)
+            .zip(x[..n * ba].par_chunks(CHUNK * ba))
+            .zip(tr.inv_out.par_chunks(CHUNK))
+            .for_each(|((zc, xc), sc)| {
+                for ((zr, xr), &s) in zc.chunks_mut(ba).zip(xc.chunks(ba)).zip(sc) {
+                    for (zv, xv) in zr.iter_mut().zip(xr) {
+                        *zv = s * xv;
+                    }
                 }
             });
         if ba == 1 {
@@ -225,9 +226,11 @@ fn power_block(
                     }
             })
             .collect();
-        y[..n * ba].par_chunks_mut(ba).for_each(|row| {
-            for (v, add) in row.iter_mut().zip(&add_row) {
-                *v = d * *v + add;
+        y[..n * ba].par_chunks_mut(CHUNK * ba).for_each(|yc| {
+            for row in yc.chunks_mut(ba) {
+                for (v, add) in row.iter_mut().zip(&add_row) {
+                    *v = d * *v + add;
+                }
             }
         });
         if let Personalization::Seeds(s) = &pers {
