@@ -42,9 +42,9 @@ pub struct PprAnswer {
     pub last_change: f64,
 }
 
-/// What each column of a block is personalised to.
+/// What each column of a block is personalised to (global PageRank, with its
+/// uniform personalization, runs in [`power_uniform`]).
 enum Personalization<'a> {
-    Uniform,
     Seeds(&'a [Seeds]),
 }
 
@@ -61,7 +61,7 @@ enum Personalization<'a> {
 pub fn pagerank(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, AlgorithmError> {
     config.validate()?;
     let tr = Transition::new(g);
-    let r = power_block(g, &tr, Personalization::Uniform, 1, config).remove(0);
+    let r = power_uniform(g, &tr, config);
     Ok(PageRankResult {
         converged: r.last_change <= config.tolerance,
         scores: r.scores,
@@ -150,6 +150,53 @@ struct ColumnResult {
     last_change: f64,
 }
 
+/// Global PageRank (uniform personalization): the same iteration as
+/// [`power_block`] with one column, with the update, the L1 change and the next
+/// pre-scaled input fused into one pass over the nodes.
+fn power_uniform(g: &Graph, tr: &Transition, config: &PageRankConfig) -> ColumnResult {
+    let n = g.n_nodes();
+    let d = config.damping;
+    let a = g.incoming();
+    let op: Operator<f64> = Operator::with_scaling(None, None, false);
+    let mut x = vec![1.0 / n as f64; n];
+    let mut z: Vec<f64> = tr.inv_out.iter().map(|s| s * x[0]).collect();
+    let mut y = vec![0f64; n];
+    let mut iterations = 0;
+    let mut change = f64::INFINITY;
+    while iterations < config.max_iterations {
+        iterations += 1;
+        spmv_into(a, &op, &z, &mut y);
+        let dm: f64 = tr.dangling.iter().map(|&u| x[u as usize]).sum();
+        let add = (1.0 - d) / n as f64 + d * dm / n as f64;
+        let partial: Vec<f64> = y
+            .par_chunks_mut(CHUNK)
+            .zip(z.par_chunks_mut(CHUNK))
+            .zip(x.par_chunks(CHUNK))
+            .zip(tr.inv_out.par_chunks(CHUNK))
+            .map(|(((yc, zc), xc), sc)| {
+                let mut ch = 0f64;
+                for k in 0..yc.len() {
+                    let v = d * yc[k] + add;
+                    ch += (v - xc[k]).abs();
+                    yc[k] = v;
+                    zc[k] = v * sc[k];
+                }
+                ch
+            })
+            .collect();
+        change = partial.iter().sum();
+        std::mem::swap(&mut x, &mut y);
+        if change <= config.tolerance {
+            break;
+        }
+    }
+    ColumnResult {
+        scores: x,
+        iterations,
+        last_change: change,
+    }
+}
+
 /// Runs power iteration on a block of `b` personalizations. Each column stops on its
 /// own (converged or at the iteration cap) and leaves the block, so a slow column
 /// does not make the others iterate, and every column's arithmetic is the same as
@@ -168,22 +215,13 @@ fn power_block(
     let op: Operator<f64> = Operator::with_scaling(None, None, false);
     let mut active: Vec<usize> = (0..b).collect();
     let mut x = vec![0f64; n * b];
-    match &pers {
-        Personalization::Uniform => x.iter_mut().for_each(|v| *v = 1.0 / n as f64),
-        Personalization::Seeds(s) => {
-            for (j, seeds) in s.iter().enumerate() {
-                for &(u, p) in seeds.entries() {
-                    x[u as usize * b + j] += p;
-                }
-            }
+    let Personalization::Seeds(all_seeds) = pers;
+    for (j, seeds) in all_seeds.iter().enumerate() {
+        for &(u, p) in seeds.entries() {
+            x[u as usize * b + j] += p;
         }
     }
-    let uniform_base = match pers {
-        Personalization::Uniform => (1.0 - d) / n as f64,
-        Personalization::Seeds(_) => 0.0,
-    };
-    let spread_uniform =
-        matches!(config.dangling, Dangling::Uniform) || matches!(pers, Personalization::Uniform);
+    let spread_uniform = matches!(config.dangling, Dangling::Uniform);
     let mut results: Vec<Option<ColumnResult>> = (0..b).map(|_| None).collect();
     let mut y = vec![0f64; n * b];
     let mut z = vec![0f64; n * b];
@@ -218,12 +256,11 @@ fn power_block(
         }
         let add_row: Vec<f64> = (0..ba)
             .map(|j| {
-                uniform_base
-                    + if spread_uniform {
-                        d * dm[j] / n as f64
-                    } else {
-                        0.0
-                    }
+                if spread_uniform {
+                    d * dm[j] / n as f64
+                } else {
+                    0.0
+                }
             })
             .collect();
         y[..n * ba].par_chunks_mut(CHUNK * ba).for_each(|yc| {
@@ -233,12 +270,10 @@ fn power_block(
                 }
             }
         });
-        if let Personalization::Seeds(s) = &pers {
-            for (j, &col) in active.iter().enumerate() {
-                let back = if spread_uniform { 0.0 } else { d * dm[j] };
-                for &(u, p) in s[col].entries() {
-                    y[u as usize * ba + j] += (1.0 - d) * p + back * p;
-                }
+        for (j, &col) in active.iter().enumerate() {
+            let back = if spread_uniform { 0.0 } else { d * dm[j] };
+            for &(u, p) in all_seeds[col].entries() {
+                y[u as usize * ba + j] += (1.0 - d) * p + back * p;
             }
         }
         let changes = l1_changes(&x[..n * ba], &y[..n * ba], ba);
