@@ -48,6 +48,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<spargraph_algorithms::AlgorithmError> for Error {
+    /// Algorithm errors are options out of range or inputs that do not fit: bad input.
+    fn from(e: spargraph_algorithms::AlgorithmError) -> Self {
+        Error::Input(e.to_string())
+    }
+}
+
 impl From<IoError> for Error {
     fn from(e: IoError) -> Self {
         match e.kind {

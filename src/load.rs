@@ -273,8 +273,7 @@ pub fn edge_rows(g: &LoadedGraph) -> EdgeTable {
     let mut dst = Vec::new();
     let mut w = out.weights().map(|_| Vec::new());
     for u in 0..out.n_rows() {
-        for (k, (v, x)) in out.row_entries(u).enumerate() {
-            let _ = k;
+        for (v, x) in out.row_entries(u) {
             if directed || v as usize >= u {
                 src.push(u as u32);
                 dst.push(v);

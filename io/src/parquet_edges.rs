@@ -10,7 +10,9 @@
 
 use crate::atomic::write_file_with;
 use crate::error::{IoError, Result};
-use crate::parquet_table::{column_type_error, read_id_array, read_weight_array, ColumnSlot};
+use crate::parquet_table::{
+    column_type_error, push_strings, read_id_array, read_weight_array, ColumnSlot,
+};
 use crate::table::EdgeTable;
 use arrow_array::{ArrayRef, Float32Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
@@ -366,34 +368,10 @@ fn read_str_column(
                     format!("column '{name}' has {} null values in row group {rg}; node ids must not be null", a.null_count()),
                 ));
             }
-            let a = arrow_cast_utf8(a);
-            for s in a.iter().flatten() {
-                out.push(s);
-            }
+            push_strings(a, &mut out);
         }
     }
     Ok(out)
-}
-
-fn arrow_cast_utf8(a: &ArrayRef) -> StringArray {
-    use arrow_array::Array;
-    match a.data_type() {
-        DataType::Utf8 => a.as_any().downcast_ref::<StringArray>().unwrap().clone(),
-        DataType::LargeUtf8 => {
-            let l = a
-                .as_any()
-                .downcast_ref::<arrow_array::LargeStringArray>()
-                .unwrap();
-            l.iter().collect()
-        }
-        _ => {
-            let v = a
-                .as_any()
-                .downcast_ref::<arrow_array::StringViewArray>()
-                .unwrap();
-            v.iter().collect()
-        }
-    }
 }
 
 /// Writer settings: zstd level 1, no dictionary, 1,048,576-row groups.

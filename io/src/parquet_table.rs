@@ -41,6 +41,30 @@ fn null_error(path: &Path, name: &str, rg: usize, nulls: usize, what: &str) -> I
     )
 }
 
+/// Appends the values of a string array (`Utf8`, `LargeUtf8` or `Utf8View`) to
+/// `out`, skipping nulls; returns `false`, appending nothing, for other types.
+pub(crate) fn push_strings(a: &ArrayRef, out: &mut StrColumn) -> bool {
+    match a.data_type() {
+        DataType::Utf8 => a
+            .as_string::<i32>()
+            .iter()
+            .flatten()
+            .for_each(|x| out.push(x)),
+        DataType::LargeUtf8 => a
+            .as_string::<i64>()
+            .iter()
+            .flatten()
+            .for_each(|x| out.push(x)),
+        DataType::Utf8View => a
+            .as_string_view()
+            .iter()
+            .flatten()
+            .for_each(|x| out.push(x)),
+        _ => return false,
+    }
+    true
+}
+
 /// Copies integer id arrays into `out`, widening to `i64`.
 pub(crate) fn read_id_array(
     path: &Path,
@@ -320,19 +344,7 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
         DataType::Float32 => Column::F32(to_f32(path, name, a)?),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
             let mut s = StrColumn::new();
-            match a.data_type() {
-                DataType::Utf8 => a
-                    .as_string::<i32>()
-                    .iter()
-                    .flatten()
-                    .for_each(|x| s.push(x)),
-                DataType::LargeUtf8 => a
-                    .as_string::<i64>()
-                    .iter()
-                    .flatten()
-                    .for_each(|x| s.push(x)),
-                _ => a.as_string_view().iter().flatten().for_each(|x| s.push(x)),
-            }
+            push_strings(a, &mut s);
             Column::Str(s)
         }
         DataType::FixedSizeList(_, d) => {

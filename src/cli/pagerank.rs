@@ -47,6 +47,20 @@ pub struct PowerArgs {
     pub max_iterations: usize,
 }
 
+impl PowerArgs {
+    /// The validated [`PageRankConfig`] of these flags and a dangling policy.
+    pub fn config(&self, dangling: DanglingArg) -> Result<PageRankConfig, Error> {
+        let config = PageRankConfig {
+            damping: self.damping,
+            tolerance: self.tolerance,
+            max_iterations: self.max_iterations,
+            dangling: dangling.into(),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
 /// Arguments of `spargraph pagerank`.
 ///
 /// Output: Parquet `node_id` (the user's ids), `score` (float64, sums to 1). Example:
@@ -71,21 +85,13 @@ pub struct PageRankArgs {
 
 pub fn run(a: PageRankArgs) -> Result<(), Error> {
     a.common.init()?;
-    let config = PageRankConfig {
-        damping: a.power.damping,
-        tolerance: a.power.tolerance,
-        max_iterations: a.power.max_iterations,
-        dangling: a.dangling.into(),
-    };
-    config.validate().map_err(|e| Error::input(e.to_string()))?;
+    let config = a.power.config(a.dangling)?;
     spargraph::io::atomic::check_output_path(&a.output)?;
     let mut rep = Reporter::new("pagerank", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())
     })?;
-    let r = rep
-        .phase("pagerank", || exact::pagerank(&g.graph, &config))
-        .map_err(|e| Error::input(e.to_string()))?;
+    let r = rep.phase("pagerank", || exact::pagerank(&g.graph, &config))?;
     let table = Table::new()
         .with("node_id", Column::from_ids(all_external_ids(&g.ids)))
         .with("score", Column::F64(r.scores.clone()))

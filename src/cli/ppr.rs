@@ -101,7 +101,7 @@ struct Query {
     seeds: Vec<(u32, f64)>,
 }
 
-#[derive(Clone, PartialEq, PartialOrd)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd)]
 enum Label {
     Node(u32),
     Int(i64),
@@ -180,6 +180,8 @@ fn read_queries(a: &PprArgs, g: &LoadedGraph) -> Result<Vec<Query>, Error> {
             }
         };
         let mut out: Vec<Query> = Vec::new();
+        // Query label -> position in `out` (rows of one query need not be adjacent).
+        let mut slot: std::collections::HashMap<Label, usize> = std::collections::HashMap::new();
         for (k, id) in ids.iter().enumerate() {
             let v = lookup(&g.ids, id, &src)?;
             check_bias(bias[k], &src, k)?;
@@ -188,12 +190,15 @@ fn read_queries(a: &PprArgs, g: &LoadedGraph) -> Result<Vec<Query>, Error> {
                     label: Label::Node(v),
                     seeds: vec![(v, bias[k])],
                 }),
-                Some(l) => match out.iter_mut().find(|q| q.label == l[k]) {
-                    Some(q) => q.seeds.push((v, bias[k])),
-                    None => out.push(Query {
-                        label: l[k].clone(),
-                        seeds: vec![(v, bias[k])],
-                    }),
+                Some(l) => match slot.get(&l[k]) {
+                    Some(&q) => out[q].seeds.push((v, bias[k])),
+                    None => {
+                        slot.insert(l[k].clone(), out.len());
+                        out.push(Query {
+                            label: l[k].clone(),
+                            seeds: vec![(v, bias[k])],
+                        });
+                    }
                 },
             }
         }
@@ -237,19 +242,9 @@ fn check_bias(b: f64, src: &str, row: usize) -> Result<(), Error> {
     }
 }
 
-fn algo_err(e: spargraph::algorithms::AlgorithmError) -> Error {
-    Error::input(e.to_string())
-}
-
 pub fn run(a: PprArgs) -> Result<(), Error> {
     a.common.init()?;
-    let config = PageRankConfig {
-        damping: a.power.damping,
-        tolerance: a.power.tolerance,
-        max_iterations: a.power.max_iterations,
-        dangling: a.dangling.into(),
-    };
-    config.validate().map_err(algo_err)?;
+    let config = a.power.config(a.dangling)?;
     if a.method == Method::Powerwalk && a.index.is_none() {
         return Err(Error::input(
             "--method powerwalk needs --index INDEX (build it with `spargraph ppr-index`)",
@@ -275,8 +270,7 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
     let seeds: Vec<Seeds> = queries
         .iter()
         .map(|q| Seeds::weighted(&q.seeds))
-        .collect::<Result<_, _>>()
-        .map_err(algo_err)?;
+        .collect::<Result<_, _>>()?;
     let answers: Vec<Vec<(u32, f64)>> = match a.method {
         Method::Exact => {
             let block = exact::block_size(g.graph.n_nodes(), a.memory << 20, a.block_size);
@@ -284,7 +278,7 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
             let r = rep.phase("ppr_exact", || {
                 exact::ppr_top_k(&g.graph, &seeds, &config, a.top_k, block, |_| {})
             });
-            let r = r.map_err(algo_err)?;
+            let r = r?;
             rep.set(
                 "max_iterations_run",
                 json!(r.iter().map(|x| x.iterations).max()),
@@ -301,9 +295,7 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
                 r_max: a.push_threshold,
                 l1_target: a.push_l1,
             };
-            let r = rep
-                .phase("ppr_push", || ppr_push(&g.graph, &seeds, &pc, a.top_k))
-                .map_err(algo_err)?;
+            let r = rep.phase("ppr_push", || ppr_push(&g.graph, &seeds, &pc, a.top_k))?;
             rep.set(
                 "max_residual_l1",
                 json!(r.iter().map(|x| x.residual_l1).fold(0.0, f64::max)),
@@ -317,7 +309,7 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
             index
                 .check_graph(&g.graph)
                 .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
-            if (index.config.damping - config.damping).abs() > 0.0 {
+            if index.config.damping != config.damping {
                 return Err(Error::input(format!(
                     "{}: the index was built with damping {}, the query asks for {}",
                     path.display(),
@@ -332,8 +324,7 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
             };
             rep.phase("ppr_powerwalk", || {
                 powerwalk::query_batch(&g.graph, &index, &seeds, &qc, a.top_k)
-            })
-            .map_err(algo_err)?
+            })?
         }
     };
     let table = answers_table(&g, &queries, &answers, &a, &config);
@@ -474,9 +465,7 @@ pub fn run_index(a: PprIndexArgs) -> Result<(), Error> {
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())
     })?;
-    let index = rep
-        .phase("build_index", || powerwalk::build_index(&g.graph, &cfg))
-        .map_err(algo_err)?;
+    let index = rep.phase("build_index", || powerwalk::build_index(&g.graph, &cfg))?;
     rep.phase("write", || {
         write_sparse(&a.output, &index.fingerprints, &index.metadata())
     })?;

@@ -1,10 +1,10 @@
 //! The random-walk transition of a graph: out-weights and dangling nodes.
 
-use spargraph_engine::kernels::{row_sums, Operator};
+use spargraph_engine::kernels::row_sums;
 use spargraph_engine::Graph;
 
 /// `P(u, v) = w(u, v) / o(u)` prepared for pull-style products over the in-CSR:
-/// `(x P)(v) = sum_{u -> v} w(u, v) x(u) / o(u)`.
+/// `(x P)(v) = sum_{u -> v} w(u, v) z(u)` with `z = x / o` (see `exact`).
 #[derive(Clone, Debug)]
 pub struct Transition {
     /// `1 / o(u)`, 0 for dangling nodes.
@@ -28,14 +28,5 @@ impl Transition {
             .map(|(i, _)| i as u32)
             .collect();
         Transition { inv_out, dangling }
-    }
-
-    /// The pull operator over the in-CSR: `y = A_in diag(1/o) x`, i.e. `y = x P`.
-    pub fn operator<T: spargraph_engine::kernels::Real>(&self) -> Operator<T> {
-        Operator::with_scaling(
-            None,
-            Some(self.inv_out.iter().map(|&x| T::from_f64(x)).collect()),
-            false,
-        )
     }
 }

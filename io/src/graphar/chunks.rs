@@ -238,23 +238,8 @@ pub(super) fn read_ids(path: &Path, name: &str) -> Result<IdColumn> {
     if want_str {
         let mut col = StrColumn::new();
         for a in &arrays {
-            match a.data_type() {
-                DataType::Utf8 => a
-                    .as_string::<i32>()
-                    .iter()
-                    .flatten()
-                    .for_each(|s| col.push(s)),
-                DataType::LargeUtf8 => a
-                    .as_string::<i64>()
-                    .iter()
-                    .flatten()
-                    .for_each(|s| col.push(s)),
-                DataType::Utf8View => a
-                    .as_string_view()
-                    .iter()
-                    .flatten()
-                    .for_each(|s| col.push(s)),
-                t => return Err(type_error(path, name, t, "string")),
+            if !crate::parquet_table::push_strings(a, &mut col) {
+                return Err(type_error(path, name, a.data_type(), "string"));
             }
         }
         Ok(IdColumn::Str(col))
