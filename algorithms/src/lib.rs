@@ -4,11 +4,17 @@
 //! crate never touches files). Each family has one config type with documented
 //! defaults, shared by the Rust API and the command-line flags.
 //!
+//! - [`fastrp`]: FastRP node embeddings (Chen et al., CIKM 2019): very sparse random
+//!   projection of iterated, degree-normalised adjacency powers.
+//! - [`eval`]: judging embeddings: node classification (one-vs-rest logistic
+//!   regression, micro/macro F1) and link prediction (AUC).
 //! - [`pagerank`]: global PageRank and personalized PageRank, exact (power
 //!   iteration, many sources as one block), push (Andersen-Chung-Lang forward push
 //!   with a sweep phase as in PowerPush), and PowerWalk (Liu et al., CIKM 2016).
 
 pub mod error;
+
+pub mod fastrp;
 pub mod pagerank;
 pub mod topk;
 

@@ -36,6 +36,7 @@ pub mod kernels;
 pub mod partition;
 pub mod rng;
 pub mod stats;
+pub mod symmetrize;
 mod sync_ptr;
 
 pub use csr::Csr;

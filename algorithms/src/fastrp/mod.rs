@@ -1,0 +1,368 @@
+//! FastRP node embeddings (Chen, Sultan, Tian, Chen & Skiena, "Fast and Accurate
+//! Network Embeddings via Very Sparse Random Projection", CIKM 2019).
+//!
+//! With `A` the adjacency (weighted if the graph is), `D` its weighted degrees,
+//! `M = D^-1 A` the random-walk transition matrix and `R` an `n x dim` very sparse
+//! random projection (entries `+-sqrt(s/dim)` with probability `1/(2s)` each):
+//!
+//! ```text
+//! N_0 = D^beta R            (last columns: X P for node features X, if asked)
+//! N_i = M N_(i-1)           for i = 1..q
+//! E   = w_0 N_0 + sum_i w_i N_i       (each N_i L2-normalised by row first, if asked)
+//! E  <- (E - mean) / sd     by column, if asked
+//! ```
+//!
+//! It covers the reference code (GTmac/FastRP: `s = sqrt(n)`, per-power normalisation,
+//! final standardisation) and Neo4j GDS's FastRP (`s = 3`, `nodeSelfInfluence` as
+//! `w_0`, `propertyRatio` with node features, orientation). The powers run on the
+//! engine's SpMM, fused with the normalisation and the weighted sum while each block
+//! of rows is still in cache. Memory: three `n x dim` f32 matrices besides the graph.
+//!
+//! ```
+//! use spargraph_algorithms::fastrp::{fastrp, FastRpConfig};
+//! use spargraph_engine::builder::{build_graph, BuildOptions};
+//!
+//! let g = build_graph(4, &[0, 1, 2], &[1, 2, 3], None, &BuildOptions::undirected()).unwrap();
+//! let config = FastRpConfig { dim: 8, ..FastRpConfig::default() };
+//! let e = fastrp(&g, &config).unwrap();
+//! assert_eq!(e.values.len(), 4 * 8);
+//! assert!(e.values.iter().all(|v| v.is_finite()));
+//! ```
+
+mod config;
+pub mod projection;
+pub mod standardize;
+
+pub use config::{FastRpConfig, Orientation, Sparsity};
+
+use crate::error::AlgorithmError;
+use projection::{feature_projection, sparse_random_row};
+use rayon::prelude::*;
+use spargraph_engine::kernels::{row_sums, spmm_range, Normalization, Operator};
+use spargraph_engine::partition::{balanced_ranges, default_parts, split_rows_mut};
+use spargraph_engine::symmetrize::symmetrize;
+use spargraph_engine::{Csr, Graph};
+use standardize::standardize_columns;
+use std::borrow::Cow;
+
+/// Dense node features: `values` holds `n x width` numbers, row-major, one row per
+/// node in the graph's node order.
+#[derive(Clone, Copy, Debug)]
+pub struct Features<'a> {
+    /// The `n x width` values.
+    pub values: &'a [f32],
+    /// Features per node.
+    pub width: usize,
+}
+
+/// Optional inputs of [`fastrp_with`] beyond the graph and the options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FastRpInput<'a> {
+    /// Node features, used for the last `property_dim` coordinates when
+    /// `property_ratio > 0`.
+    pub features: Option<Features<'a>>,
+    /// One stable key per node (e.g. a hash of its external id) that seeds its row
+    /// of `R`, so a node keeps its random vector when the graph around it changes.
+    /// Default: the node's index.
+    pub node_keys: Option<&'a [u64]>,
+    /// An explicit `R` (`n x (dim - property_dim)`, row-major) instead of the random
+    /// one; it is still scaled by `D^beta`. For tests and reproductions.
+    pub projection: Option<&'a [f32]>,
+    /// An explicit feature projection `P` (`width x property_dim`, row-major).
+    pub feature_projection: Option<&'a [f32]>,
+}
+
+/// Node embeddings: row `v` (`values[v * dim .. (v + 1) * dim]`) belongs to node `v`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embedding {
+    /// Coordinates per node.
+    pub dim: usize,
+    /// The `n x dim` values, row-major.
+    pub values: Vec<f32>,
+}
+
+impl Embedding {
+    /// Number of nodes.
+    pub fn n_nodes(&self) -> usize {
+        self.values.len().checked_div(self.dim).unwrap_or(0)
+    }
+
+    /// Node `v`'s vector.
+    pub fn row(&self, v: usize) -> &[f32] {
+        &self.values[v * self.dim..(v + 1) * self.dim]
+    }
+}
+
+/// FastRP embeddings of `graph` with a seeded random projection.
+/// See [`fastrp_with`] for features, stable node keys and explicit projections.
+pub fn fastrp(graph: &Graph, config: &FastRpConfig) -> Result<Embedding, AlgorithmError> {
+    fastrp_with(graph, config, &FastRpInput::default())
+}
+
+/// The adjacency matrix whose rows a node aggregates over, for `orientation`.
+pub fn oriented_adjacency(graph: &Graph, orientation: Orientation) -> Cow<'_, Csr> {
+    if !graph.is_directed() {
+        return Cow::Borrowed(graph.out());
+    }
+    match orientation {
+        Orientation::Natural => Cow::Borrowed(graph.out()),
+        Orientation::Reverse => Cow::Borrowed(graph.incoming()),
+        Orientation::Undirected => Cow::Owned(symmetrize(graph.out(), graph.incoming())),
+    }
+}
+
+fn mismatch(msg: String) -> AlgorithmError {
+    AlgorithmError::Mismatch(msg)
+}
+
+/// FastRP embeddings (see the [module docs](self) for the formula).
+///
+/// Errors: options out of range ([`FastRpConfig::validate`]); features missing when
+/// `property_ratio > 0`, given when it is 0, of the wrong size or not finite; node
+/// keys or explicit projections of the wrong size.
+pub fn fastrp_with(
+    graph: &Graph,
+    config: &FastRpConfig,
+    input: &FastRpInput,
+) -> Result<Embedding, AlgorithmError> {
+    config.validate()?;
+    let n = graph.n_nodes();
+    let d = config.dim;
+    let k = config.property_dim();
+    let d_base = d - k;
+    check_inputs(n, d_base, k, input)?;
+
+    let a = oriented_adjacency(graph, config.orientation);
+    let degrees = row_sums(&a);
+    let current = initial_vectors(n, d, d_base, &degrees, config, input);
+
+    let mut values = vec![0f32; n * d];
+    if config.self_influence != 0.0 {
+        add_weighted_rows(
+            &mut values,
+            &current,
+            d,
+            config.self_influence,
+            config.normalize_iterations,
+        );
+    }
+    propagate(&a, current, &mut values, d, config);
+    drop(a);
+    if config.standardize {
+        standardize_columns(&mut values, d);
+    }
+    Ok(Embedding { dim: d, values })
+}
+
+fn check_inputs(
+    n: usize,
+    d_base: usize,
+    k: usize,
+    input: &FastRpInput,
+) -> Result<(), AlgorithmError> {
+    match (k, input.features) {
+        (0, Some(_)) => {
+            return Err(mismatch(
+                "node features were given but property-ratio is 0 (or dim * ratio rounds to 0): \
+                 set --property-ratio to use them"
+                    .into(),
+            ))
+        }
+        (k, None) if k > 0 => {
+            return Err(mismatch(
+                "property-ratio > 0 needs node features (--features)".into(),
+            ))
+        }
+        (_, Some(f)) => {
+            if f.values.len() != n * f.width {
+                return Err(mismatch(format!(
+                    "features hold {} values, expected {} nodes x {} features",
+                    f.values.len(),
+                    n,
+                    f.width
+                )));
+            }
+            if let Some(i) = f.values.iter().position(|v| !v.is_finite()) {
+                return Err(mismatch(format!(
+                    "feature {} of node index {} is {} (features must be finite)",
+                    i % f.width.max(1),
+                    i / f.width.max(1),
+                    f.values[i]
+                )));
+            }
+            if let Some(p) = input.feature_projection {
+                if p.len() != f.width * k {
+                    return Err(mismatch(format!(
+                        "feature projection holds {} values, expected {} x {}",
+                        p.len(),
+                        f.width,
+                        k
+                    )));
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(keys) = input.node_keys {
+        if keys.len() != n {
+            return Err(mismatch(format!(
+                "{} node keys for {} nodes",
+                keys.len(),
+                n
+            )));
+        }
+    }
+    if let Some(r) = input.projection {
+        if r.len() != n * d_base {
+            return Err(mismatch(format!(
+                "projection holds {} values, expected {} x {}",
+                r.len(),
+                n,
+                d_base
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Rows per block when filling or combining dense matrices in parallel.
+const BLOCK_ROWS: usize = 512;
+
+/// `N_0`: the first `d_base` columns are `deg_v^beta` times node `v`'s row of `R`
+/// (scale 1 for degree 0), the last `d - d_base` are `x_v P`.
+fn initial_vectors(
+    n: usize,
+    d: usize,
+    d_base: usize,
+    degrees: &[f64],
+    config: &FastRpConfig,
+    input: &FastRpInput,
+) -> Vec<f32> {
+    let s = config.sparsity.resolve(n);
+    let beta = config.normalization_strength as f64;
+    let k = d - d_base;
+    let generated;
+    let p: Option<&[f32]> = match input.features {
+        Some(f) if k > 0 => Some(match input.feature_projection {
+            Some(p) => p,
+            None => {
+                generated = feature_projection(config.seed, f.width, k);
+                &generated
+            }
+        }),
+        _ => None,
+    };
+    let mut n0 = vec![0f32; n * d];
+    n0.par_chunks_mut(BLOCK_ROWS * d)
+        .enumerate()
+        .for_each(|(block, rows)| {
+            for (i, row) in rows.chunks_exact_mut(d).enumerate() {
+                let v = block * BLOCK_ROWS + i;
+                let (base, props) = row.split_at_mut(d_base);
+                match input.projection {
+                    Some(r) => base.copy_from_slice(&r[v * d_base..(v + 1) * d_base]),
+                    None => {
+                        let key = input.node_keys.map_or(v as u64, |keys| keys[v]);
+                        sparse_random_row(config.seed, key, s, base);
+                    }
+                }
+                let deg = degrees[v];
+                if deg > 0.0 && beta != 0.0 {
+                    let scale = deg.powf(beta) as f32;
+                    base.iter_mut().for_each(|x| *x *= scale);
+                }
+                if let (Some(p), Some(f)) = (p, input.features) {
+                    let x = &f.values[v * f.width..(v + 1) * f.width];
+                    for (&xf, pf) in x.iter().zip(p.chunks_exact(k)) {
+                        if xf != 0.0 {
+                            for (o, &w) in props.iter_mut().zip(pf) {
+                                *o += xf * w;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    n0
+}
+
+/// `acc_row += weight * row / ||row||` (or `weight * row` without normalisation);
+/// zero rows add nothing.
+#[inline]
+fn add_row(acc: &mut [f32], row: &[f32], weight: f32, normalize: bool) {
+    let scale = if normalize {
+        let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            weight / norm
+        } else {
+            0.0
+        }
+    } else {
+        weight
+    };
+    if scale != 0.0 {
+        for (a, &x) in acc.iter_mut().zip(row) {
+            *a += scale * x;
+        }
+    }
+}
+
+fn add_weighted_rows(acc: &mut [f32], x: &[f32], d: usize, weight: f32, normalize: bool) {
+    acc.par_chunks_mut(BLOCK_ROWS * d)
+        .zip(x.par_chunks(BLOCK_ROWS * d))
+        .for_each(|(a, x)| {
+            for (ar, xr) in a.chunks_exact_mut(d).zip(x.chunks_exact(d)) {
+                add_row(ar, xr, weight, normalize);
+            }
+        });
+}
+
+/// `N_i = M N_(i-1)` for each weight, adding `w_i N_i` (normalised) to `acc` for the
+/// rows of each block right after the SpMM computed them.
+fn propagate(a: &Csr, n0: Vec<f32>, acc: &mut [f32], d: usize, config: &FastRpConfig) {
+    let n = a.n_rows();
+    let weights = &config.iteration_weights;
+    if weights.is_empty() || n == 0 {
+        return;
+    }
+    let op: Operator<f32> = Operator::new(a, Normalization::Row, false);
+    let ranges = balanced_ranges(a.offsets(), default_parts(n), 2);
+    let mut current = n0;
+    let mut next = vec![0f32; n * d];
+    for (i, &w) in weights.iter().enumerate() {
+        let last = i + 1 == weights.len();
+        let outs = split_rows_mut(&mut next, &ranges, d);
+        let accs = split_rows_mut(acc, &ranges, d);
+        let x = &current;
+        ranges
+            .par_iter()
+            .zip(outs)
+            .zip(accs)
+            .for_each(|((r, y), acc_rows)| {
+                // Sub-blocks keep the freshly computed rows in cache for the sum.
+                let mut start = r.start;
+                while start < r.end {
+                    let end = (start + 256).min(r.end);
+                    let off = (start - r.start) * d;
+                    let len = (end - start) * d;
+                    let y_block = &mut y[off..off + len];
+                    spmm_range(a, &op, start..end, x, d, y_block);
+                    if w != 0.0 {
+                        for (ar, yr) in acc_rows[off..off + len]
+                            .chunks_exact_mut(d)
+                            .zip(y_block.chunks_exact(d))
+                        {
+                            add_row(ar, yr, w, config.normalize_iterations);
+                        }
+                    }
+                    start = end;
+                }
+            });
+        if !last {
+            std::mem::swap(&mut current, &mut next);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
