@@ -41,6 +41,7 @@ pub use spargraph_io as io;
 pub mod error;
 pub mod load;
 pub mod memory;
+pub mod nodes;
 
 pub use error::Error;
 

@@ -7,6 +7,7 @@ mod args;
 mod bench;
 mod convert;
 mod demo;
+mod fastrp;
 mod generate;
 mod info;
 mod pagerank;
@@ -41,6 +42,8 @@ enum Command {
     Ppr(ppr::PprArgs),
     /// Build the PowerWalk index of random-walk fingerprints.
     PprIndex(ppr::PprIndexArgs),
+    /// FastRP node embeddings (very sparse random projection of adjacency powers).
+    Fastrp(fastrp::FastRpArgs),
     /// Time loading and the shared kernels (SpMV, SpMM) on a graph.
     Bench(bench::BenchArgs),
 }
@@ -106,6 +109,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Generate(a) => generate::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Fastrp(a) => fastrp::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Ppr(a) => ppr::run(a),
         Command::PprIndex(a) => ppr::run_index(a),
