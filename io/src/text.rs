@@ -7,8 +7,9 @@
 //!   ([`ColumnRef::Name`]). Extra columns are ignored.
 //! * Fields are separated by runs of spaces and tabs ([`Delimiter::Whitespace`]),
 //!   by single tabs ([`Delimiter::Tab`]) or by commas ([`Delimiter::Comma`]);
-//!   [`Delimiter::Auto`] picks commas for `.csv` / `.csv.gz` files and whitespace
-//!   otherwise. With tab or comma delimiters, spaces around fields are trimmed and
+//!   [`Delimiter::Auto`] picks commas for `.csv` / `.csv.gz` files (unless their
+//!   first content line holds no comma, as in space-separated files named `.csv`)
+//!   and whitespace otherwise. With tab or comma delimiters, spaces around fields are trimmed and
 //!   a field may be enclosed in double quotes (`"a,b"`, with `""` for a quote);
 //!   quoted fields cannot span lines.
 //! * Lines whose first non-blank character is `#` or `%` are comments; blank lines
@@ -733,6 +734,15 @@ pub fn read_text_edges(path: &Path, opts: &TextOptions) -> Result<EdgeTable> {
     read_text_bytes(path, &data, opts, chunk_target(data.len()))
 }
 
+/// Whether the first line that is neither blank nor a comment holds no comma (a
+/// `.csv` file that is really space- or tab-separated).
+fn first_content_line_lacks_comma(data: &[u8]) -> bool {
+    data.split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .find(|l| !l.is_empty() && !l.starts_with(b"#") && !l.starts_with(b"%"))
+        .is_some_and(|l| !l.contains(&b','))
+}
+
 /// [`read_text_edges`] on bytes already in memory, with chunks of about `target`
 /// bytes (the result does not depend on `target`).
 fn read_text_bytes(
@@ -746,7 +756,9 @@ fn read_text_bytes(
         Delimiter::Whitespace => Sep::Whitespace,
         Delimiter::Tab => Sep::Byte(b'\t'),
         Delimiter::Comma => Sep::Byte(b','),
-        Delimiter::Auto if is_csv_path(path) => Sep::Byte(b','),
+        Delimiter::Auto if is_csv_path(path) && !first_content_line_lacks_comma(data) => {
+            Sep::Byte(b',')
+        }
         Delimiter::Auto => Sep::Whitespace,
     };
     let bom = if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -1090,6 +1102,17 @@ mod tests {
 
     fn ints(v: &[i64]) -> IdColumn {
         IdColumn::Int(v.to_vec())
+    }
+
+    #[test]
+    fn space_separated_csv_is_read_as_whitespace() {
+        let opts = TextOptions::default();
+        let p = Path::new("edges.csv");
+        let t = read_text_bytes(p, b"# c\n1 176\n1 233\n", &opts, 1 << 20).unwrap();
+        assert_eq!(t.src, ints(&[1, 1]));
+        assert_eq!(t.dst, ints(&[176, 233]));
+        let t = read_text_bytes(p, b"1,2\n3,4\n", &opts, 1 << 20).unwrap();
+        assert_eq!(t.dst, ints(&[2, 4]));
     }
 
     #[test]
