@@ -13,6 +13,7 @@
 //!   with a sweep phase as in PowerPush), and PowerWalk (Liu et al., CIKM 2016).
 
 pub mod error;
+pub mod eval;
 
 pub mod fastrp;
 pub mod pagerank;
