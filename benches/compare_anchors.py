@@ -11,6 +11,8 @@ Pairs compared (anchor task -> spargraph measurement of `spargraph bench`):
   gnn/scipy_csr_d64        -> spmm_d64 (D^-1/2 (A+I) D^-1/2 X, X n x 64 float32)
   gnn/torch_sparse_mm_d64  -> spmm_d64
   gnn/torch_sparse_mm_d256 -> spmm_d256
+With --pagerank: pagerank/* -> pagerank, ppr1/* -> ppr1, ppr64/* -> ppr64.
+With --fastrp: fastrp/scipy_d128 -> fastrp_d128 (same configuration; compute only).
 Ratio = anchor median / spargraph median (above 1: spargraph is faster). Both sides
 take one warm-up and the median of --reps runs; spargraph runs on --threads threads
 (the anchors' torch and networkit tasks use 2). Node ids are taken as given
@@ -40,6 +42,11 @@ PAGERANK_PAIRS = [
     ("ppr1/igraph_prpack", "ppr1"),
     ("ppr64/scipy_block_power", "ppr64"),
 ]
+# With --fastrp: FastRP at dim 128, the anchors' configuration (weights 0,0,1,6,
+# beta -0.9, s = sqrt(n), per-power L2 normalisation, final standardisation).
+FASTRP_PAIRS = [
+    ("fastrp/scipy_d128", "fastrp_d128"),
+]
 
 
 def main():
@@ -53,8 +60,12 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--pagerank", action="store_true", help="also compare PageRank and exact PPR (1 and 64 sources)")
     ap.add_argument("--only-pagerank", action="store_true", help="compare only PageRank and exact PPR")
+    ap.add_argument("--fastrp", action="store_true", help="also compare FastRP (dim 128)")
+    ap.add_argument("--only-fastrp", action="store_true", help="compare only FastRP")
     args = ap.parse_args()
-    pairs = ([] if args.only_pagerank else PAIRS) + (PAGERANK_PAIRS if (args.pagerank or args.only_pagerank) else [])
+    only = args.only_pagerank or args.only_fastrp
+    pairs = (([] if only else PAIRS) + (PAGERANK_PAIRS if (args.pagerank or args.only_pagerank) else [])
+             + (FASTRP_PAIRS if (args.fastrp or args.only_fastrp) else []))
     anchors = Path(args.anchors)
     work = Path(os.environ.get("ANCHORS_WORK") or (anchors if os.access(anchors, os.W_OK) else Path.home() / ".cache" / "spargraph-anchors"))
     py = args.python or str(work / ".venv" / "bin" / "python")
@@ -65,7 +76,8 @@ def main():
         stem = Path(g).stem
         sp = subprocess.run([args.spargraph, "bench", "--input", g, "--node-ids", "identity", "--reps", str(args.reps),
                              "--dims", "64,256", "--threads", str(args.threads), "--json", "--quiet"]
-                            + (["--pagerank"] if (args.pagerank or args.only_pagerank) else []),
+                            + (["--pagerank"] if (args.pagerank or args.only_pagerank) else [])
+                            + (["--fastrp"] if (args.fastrp or args.only_fastrp) else []),
                             capture_output=True, text=True)
         if sp.returncode != 0:
             sys.exit(f"spargraph failed on {g}: {sp.stderr.strip()}")

@@ -5,6 +5,7 @@ use crate::error::Error;
 use crate::load::{read_edge_rows, LoadOptions};
 use spargraph_engine::idmap::{ExternalId, NodeIds};
 use spargraph_engine::IdColumn;
+use spargraph_io::format::Format;
 use spargraph_io::parquet_edges::EdgeColumns;
 use spargraph_io::parquet_table::NodeMatrix;
 use std::collections::HashMap;
@@ -116,6 +117,14 @@ pub fn read_labels(
     id_col: &str,
     label_col: &str,
 ) -> Result<NodeLabels, Error> {
+    // Text files are read by position (node first, label second) under the default
+    // names `node` and `label`.
+    let is_text = matches!(Format::from_path(path), Ok(Format::Text));
+    let (id_col, label_col) = if is_text && id_col == "node" && label_col == "label" {
+        ("src", "dst") // the loader's defaults, which read text by position
+    } else {
+        (id_col, label_col)
+    };
     let options = LoadOptions {
         columns: EdgeColumns {
             src: id_col.to_string(),

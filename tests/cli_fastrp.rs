@@ -1,46 +1,11 @@
 //! `spargraph fastrp` end to end: output schema, determinism across thread counts,
 //! features, and bad input.
 
+mod common;
+use common::*;
 use spargraph::io::parquet_table::{read_table, write_table};
 use spargraph::io::{Column, Table};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn spargraph(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spargraph"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = spargraph(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-/// Exit 2, one line naming `expect`, and `output` (if it exists) left as it was.
-fn fails(args: &[&str], expect: &str, output: &Path) {
-    let before = std::fs::read(output).ok();
-    let o = spargraph(args);
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains(expect), "expected {expect:?} in {err:?}");
-    assert_eq!(std::fs::read(output).ok(), before, "output changed");
-}
-
-fn dataset(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -205,7 +170,7 @@ fn bad_input_is_named_and_leaves_the_output_alone() {
     let run = |extra: &[&str], expect: &str| {
         let mut args: Vec<&str> = base.to_vec();
         args.extend_from_slice(extra);
-        fails(&args, expect, &out);
+        fails_keeping(&args, expect, &out);
     };
     run(&["--dim", "0"], "dim");
     run(&["--iteration-weights="], "iteration-weights");

@@ -1,43 +1,11 @@
 //! `spargraph pagerank`, `ppr` and `ppr-index` end to end: values against petgraph and
 //! between methods, determinism of the index, and bad input.
 
+mod common;
+use common::*;
 use spargraph::io::parquet_table::read_table;
 use spargraph::io::Column;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn spargraph(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spargraph"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = spargraph(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn fails(args: &[&str], expect: &str) {
-    let o = spargraph(args);
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains(expect), "expected {expect:?} in {err:?}");
-}
-
-fn dataset(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 fn scores(path: &Path) -> (Vec<i64>, Vec<f64>) {
     let t = read_table(path, None).unwrap();

@@ -294,11 +294,28 @@ fn demo_writes_results_and_json_summary() {
     assert_eq!(v["graph"]["nodes"], 1005);
     assert_eq!(v["graph"]["edges"], 25571 - count_duplicate_arcs());
     assert!(v["peak_memory_bytes"].as_u64().unwrap() > 0);
-    for f in ["nodes.parquet", "info.json", "summary.md"] {
+    for f in [
+        "nodes.parquet",
+        "info.json",
+        "summary.md",
+        "embeddings.parquet",
+    ] {
         assert!(out.join(f).exists(), "{f}");
     }
     let t = spargraph::io::parquet_table::read_table(&out.join("nodes.parquet"), None).unwrap();
     assert_eq!(t.n_rows(), 1005);
+    let e =
+        spargraph::io::parquet_table::read_table(&out.join("embeddings.parquet"), None).unwrap();
+    assert_eq!(e.n_rows(), 1005);
+    assert!(matches!(
+        e.column("embedding"),
+        Some(spargraph::io::Column::Matrix { dim: 128, .. })
+    ));
+    // The embeddings predict the departments far better than chance (largest ~11%).
+    let micro = v["graph"]["node_classification"]["micro_f1"]
+        .as_f64()
+        .unwrap();
+    assert!(micro > 0.5, "micro-F1 {micro}");
 }
 
 /// email-Eu-core lists some arcs twice; count them independently of the builder.

@@ -34,6 +34,10 @@ pub struct BenchArgs {
     /// Also time global PageRank (tolerance 1e-9) and exact PPR from 1 and 64 sources.
     #[arg(long)]
     pagerank: bool,
+    /// Also time FastRP at dim 128 with the anchors' configuration (weights
+    /// 0,0,1,6, beta -0.9, s = sqrt(n), per-power normalisation, standardisation).
+    #[arg(long)]
+    fastrp: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -130,6 +134,19 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
             });
             results.push(json!({"task": name, "median_s": s, "sources": seeds.len()}));
         }
+    }
+    if a.fastrp {
+        use spargraph::algorithms::fastrp::{fastrp, FastRpConfig};
+        let cfg = FastRpConfig {
+            dim: 128,
+            ..FastRpConfig::default()
+        };
+        let s = rep.phase("fastrp", || {
+            median_time(a.reps, || {
+                let _ = black_box(fastrp(&g.graph, &cfg));
+            })
+        });
+        results.push(json!({"task": "fastrp_d128", "median_s": s}));
     }
     rep.set("input", json!(a.input.input.display().to_string()));
     rep.set("nodes", json!(n));

@@ -7,6 +7,8 @@ use serde_json::{json, Value};
 use spargraph::algorithms::fastrp::{
     fastrp_with, Embedding, FastRpConfig, FastRpInput, Features, Orientation, Sparsity,
 };
+use spargraph::engine::idmap::NodeIds;
+use spargraph::engine::Graph;
 use spargraph::io::parquet_table::{read_node_matrix, write_table};
 use spargraph::io::{Column, Table};
 use spargraph::load::{all_external_ids, LoadedGraph};
@@ -126,14 +128,16 @@ impl FastRpFlags {
         Ok(Some((values, m.dim)))
     }
 
-    /// Embeds `g` with `config` (features read before), keyed by external ids.
+    /// Embeds `graph` with `config` (features read before), each node's random
+    /// vector keyed by its external id in `ids`.
     pub fn embed(
         &self,
-        g: &LoadedGraph,
+        graph: &Graph,
+        ids: &NodeIds,
         config: &FastRpConfig,
         features: &Option<(Vec<f32>, usize)>,
     ) -> Result<Embedding, Error> {
-        let keys = node_keys(&g.ids);
+        let keys = node_keys(ids);
         let input = FastRpInput {
             features: features.as_ref().map(|(values, width)| Features {
                 values,
@@ -142,7 +146,7 @@ impl FastRpFlags {
             node_keys: Some(&keys),
             ..Default::default()
         };
-        Ok(fastrp_with(&g.graph, config, &input)?)
+        Ok(fastrp_with(graph, config, &input)?)
     }
 }
 
@@ -214,7 +218,9 @@ pub fn run(a: FastRpArgs) -> Result<(), Error> {
         spargraph::load::load_graph(&a.input.input, &a.input.load_options())
     })?;
     let features = rep.phase("features", || a.flags.read_features(&g))?;
-    let e = rep.phase("fastrp", || a.flags.embed(&g, &config, &features))?;
+    let e = rep.phase("fastrp", || {
+        a.flags.embed(&g.graph, &g.ids, &config, &features)
+    })?;
     let meta = json!({"command": "fastrp", "config": config_json(&config)});
     rep.phase("write", || write_embedding(&a.output, &g, e, meta))?;
     rep.set("nodes", json!(g.graph.n_nodes()));

@@ -7,6 +7,7 @@ mod args;
 mod bench;
 mod convert;
 mod demo;
+mod eval;
 mod fastrp;
 mod generate;
 mod info;
@@ -44,6 +45,8 @@ enum Command {
     PprIndex(ppr::PprIndexArgs),
     /// FastRP node embeddings (very sparse random projection of adjacency powers).
     Fastrp(fastrp::FastRpArgs),
+    /// Judge embeddings: node classification (F1) and link prediction (AUC).
+    Eval(eval::EvalArgs),
     /// Time loading and the shared kernels (SpMV, SpMM) on a graph.
     Bench(bench::BenchArgs),
 }
@@ -110,6 +113,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Demo(a) => demo::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Fastrp(a) => fastrp::run(a),
+        Command::Eval(a) => eval::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Ppr(a) => ppr::run(a),
         Command::PprIndex(a) => ppr::run_index(a),

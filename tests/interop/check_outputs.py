@@ -868,6 +868,28 @@ def main(tmp):
                   q1(f"SELECT sum(out_degree) FROM {rp(os.path.join(tmp, 'demo', 'nodes.parquet'))}"),
                   email_arcs)
 
+    @group("fastrp")
+    def _():
+        for label, path, n, dim in [("fastrp_karate.parquet", os.path.join(OUT, "fastrp_karate.parquet"), 34, 16),
+                                    ("demo/embeddings.parquet", os.path.join(tmp, "demo", "embeddings.parquet"), EMAIL_NODES, 128)]:
+            t = pq.read_table(path)
+            typ = t.schema.field("embedding").type
+            check(f"{label}: pyarrow embedding is fixed_size_list<float32>[{dim}]",
+                  (pa.types.is_fixed_size_list(typ), str(typ.value_type), getattr(typ, "list_size", None)),
+                  (True, "float", dim))
+            check(f"{label}: node_id is int64", str(t.schema.field("node_id").type), "int64")
+            count_both(label, path, n)
+            check(f"{label}: duckdb sees {dim} coordinates per row",
+                  q(f"SELECT DISTINCT len(embedding) FROM {rp(path)}"), [(dim,)])
+            check(f"{label}: duckdb finds no NaN or infinite coordinate",
+                  q1(f"SELECT count(*) FROM (SELECT unnest(embedding) AS x FROM {rp(path)}) WHERE NOT isfinite(x)"), 0)
+            rows = t.column("embedding").to_pylist()
+            means = [sum(r[j] for r in rows) / n for j in range(dim)]
+            check_true(f"{label}: standardised columns have mean 0 (|mean| < 1e-4)",
+                       max(abs(m) for m in means) < 1e-4, f"max |mean| {max(abs(m) for m in means)}")
+        ids = pq.read_table(os.path.join(OUT, "fastrp_karate.parquet")).column("node_id").to_pylist()
+        check("fastrp_karate.parquet: node ids are karate's", sorted(ids), list(range(1, 35)))
+
     @group("demo_karate")
     def _():
         check_demo("demo_karate", os.path.join(tmp, "demo_karate"), karate, 34)

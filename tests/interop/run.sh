@@ -108,6 +108,9 @@ done
 run "$j/ppr_index.json" ppr-index -q --json -i "$k" --walks 1000 -o "$out/karate.pwi"
 run "$j/ppr_powerwalk.json" ppr -q --json -i "$k" --sources 1,34 --top-k 10 --method powerwalk \
     --index "$out/karate.pwi" -o "$out/ppr_powerwalk.parquet"
+
+# 6. FastRP embeddings (dim mirrored in check_outputs.py).
+run "$j/fastrp_karate.json" fastrp -q --json -i "$k" --dim 16 -o "$out/fastrp_karate.parquet"
 run - ppr -q -i "$k" --sources 1,34 --top-k 0 --method exact -o "$out/ppr_all.parquet"
 # String ids (weighted, duplicates summed).
 run - pagerank -q -i "$in/strings.csv" --weight-col weight -o "$out/strings_pr.parquet"

@@ -36,7 +36,7 @@ pub mod standardize;
 pub use config::{FastRpConfig, Orientation, Sparsity};
 
 use crate::error::AlgorithmError;
-use projection::{feature_projection, sparse_random_row};
+use projection::{feature_projection, for_each_sparse_entry, sparse_random_row};
 use rayon::prelude::*;
 use spargraph_engine::kernels::{row_sums, spmm_range, Normalization, Operator};
 use spargraph_engine::partition::{balanced_ranges, default_parts, split_rows_mut};
@@ -134,19 +134,47 @@ pub fn fastrp_with(
 
     let a = oriented_adjacency(graph, config.orientation);
     let degrees = row_sums(&a);
-    let current = initial_vectors(n, d, d_base, &degrees, config, input);
-
+    let s = config.sparsity.resolve(n);
     let mut values = vec![0f32; n * d];
-    if config.self_influence != 0.0 {
-        add_weighted_rows(
+    let weights = &config.iteration_weights;
+    if input.projection.is_none() && k == 0 && 1.0 / s <= SPARSE_FIRST_HOP_MAX_DENSITY {
+        // N_0 is very sparse: keep it as lists of entries and let the first hop
+        // gather those instead of dense rows (and skip the dense N_0 altogether).
+        let n0 = sparse_initial_vectors(n, d, s, &degrees, config, input.node_keys);
+        if config.self_influence != 0.0 {
+            add_sparse_rows(
+                &mut values,
+                &n0,
+                d,
+                config.self_influence,
+                config.normalize_iterations,
+            );
+        }
+        if let Some((&w1, rest)) = weights.split_first() {
+            let n1 = first_hop_sparse(&a, &n0, &mut values, d, w1, config.normalize_iterations);
+            drop(n0);
+            propagate(&a, n1, &mut values, d, rest, config.normalize_iterations);
+        }
+    } else {
+        let current = initial_vectors(n, d, d_base, &degrees, config, input);
+        if config.self_influence != 0.0 {
+            add_weighted_rows(
+                &mut values,
+                &current,
+                d,
+                config.self_influence,
+                config.normalize_iterations,
+            );
+        }
+        propagate(
+            &a,
+            current,
             &mut values,
-            &current,
             d,
-            config.self_influence,
+            weights,
             config.normalize_iterations,
         );
     }
-    propagate(&a, current, &mut values, d, config);
     drop(a);
     if config.standardize {
         standardize_columns(&mut values, d);
@@ -286,20 +314,26 @@ fn initial_vectors(
     n0
 }
 
+/// The factor a row with non-zero values `values` is added with: `weight / ||row||`
+/// when normalising (0 for a zero row), else `weight`.
+#[inline]
+fn row_scale(values: &[f32], weight: f32, normalize: bool) -> f32 {
+    if !normalize {
+        return weight;
+    }
+    let norm = values.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        weight / norm
+    } else {
+        0.0
+    }
+}
+
 /// `acc_row += weight * row / ||row||` (or `weight * row` without normalisation);
 /// zero rows add nothing.
 #[inline]
 fn add_row(acc: &mut [f32], row: &[f32], weight: f32, normalize: bool) {
-    let scale = if normalize {
-        let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            weight / norm
-        } else {
-            0.0
-        }
-    } else {
-        weight
-    };
+    let scale = row_scale(row, weight, normalize);
     if scale != 0.0 {
         for (a, &x) in acc.iter_mut().zip(row) {
             *a += scale * x;
@@ -319,9 +353,8 @@ fn add_weighted_rows(acc: &mut [f32], x: &[f32], d: usize, weight: f32, normaliz
 
 /// `N_i = M N_(i-1)` for each weight, adding `w_i N_i` (normalised) to `acc` for the
 /// rows of each block right after the SpMM computed them.
-fn propagate(a: &Csr, n0: Vec<f32>, acc: &mut [f32], d: usize, config: &FastRpConfig) {
+fn propagate(a: &Csr, n0: Vec<f32>, acc: &mut [f32], d: usize, weights: &[f32], normalize: bool) {
     let n = a.n_rows();
-    let weights = &config.iteration_weights;
     if weights.is_empty() || n == 0 {
         return;
     }
@@ -352,7 +385,7 @@ fn propagate(a: &Csr, n0: Vec<f32>, acc: &mut [f32], d: usize, config: &FastRpCo
                             .chunks_exact_mut(d)
                             .zip(y_block.chunks_exact(d))
                         {
-                            add_row(ar, yr, w, config.normalize_iterations);
+                            add_row(ar, yr, w, normalize);
                         }
                     }
                     start = end;
@@ -362,6 +395,135 @@ fn propagate(a: &Csr, n0: Vec<f32>, acc: &mut [f32], d: usize, config: &FastRpCo
             std::mem::swap(&mut current, &mut next);
         }
     }
+}
+
+/// Largest projection density `1/s` for which `N_0` is kept sparse.
+const SPARSE_FIRST_HOP_MAX_DENSITY: f64 = 1.0 / 8.0;
+
+/// `N_0 = D^beta R` as sorted `(column, value)` lists per node.
+struct SparseRows {
+    offsets: Vec<usize>,
+    cols: Vec<u32>,
+    vals: Vec<f32>,
+}
+
+impl SparseRows {
+    fn row(&self, v: usize) -> (&[u32], &[f32]) {
+        let r = self.offsets[v]..self.offsets[v + 1];
+        (&self.cols[r.clone()], &self.vals[r])
+    }
+}
+
+/// The entries of `N_0` (the same values [`initial_vectors`] would place densely).
+fn sparse_initial_vectors(
+    n: usize,
+    d: usize,
+    s: f64,
+    degrees: &[f64],
+    config: &FastRpConfig,
+    keys: Option<&[u64]>,
+) -> SparseRows {
+    let beta = config.normalization_strength as f64;
+    let blocks: Vec<(Vec<usize>, Vec<u32>, Vec<f32>)> = (0..n.div_ceil(BLOCK_ROWS))
+        .into_par_iter()
+        .map(|b| {
+            let rows = b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(n);
+            let (mut lens, mut cols, mut vals) =
+                (Vec::with_capacity(rows.len()), Vec::new(), Vec::new());
+            for v in rows {
+                let key = keys.map_or(v as u64, |k| k[v]);
+                let scale = if degrees[v] > 0.0 && beta != 0.0 {
+                    degrees[v].powf(beta) as f32
+                } else {
+                    1.0
+                };
+                let before = cols.len();
+                for_each_sparse_entry(config.seed, key, s, d, |pos, value| {
+                    cols.push(pos as u32);
+                    vals.push(value * scale);
+                });
+                lens.push(cols.len() - before);
+            }
+            (lens, cols, vals)
+        })
+        .collect();
+    let total: usize = blocks.iter().map(|b| b.1.len()).sum();
+    let mut out = SparseRows {
+        offsets: Vec::with_capacity(n + 1),
+        cols: Vec::with_capacity(total),
+        vals: Vec::with_capacity(total),
+    };
+    out.offsets.push(0);
+    for (lens, cols, vals) in blocks {
+        for l in lens {
+            let last = *out.offsets.last().unwrap();
+            out.offsets.push(last + l);
+        }
+        out.cols.extend_from_slice(&cols);
+        out.vals.extend_from_slice(&vals);
+    }
+    out
+}
+
+/// `acc_v += weight * N_0[v] / ||N_0[v]||` from the sparse rows.
+fn add_sparse_rows(acc: &mut [f32], n0: &SparseRows, d: usize, weight: f32, normalize: bool) {
+    acc.par_chunks_mut(BLOCK_ROWS * d)
+        .enumerate()
+        .for_each(|(b, block)| {
+            for (i, ar) in block.chunks_exact_mut(d).enumerate() {
+                let (cols, vals) = n0.row(b * BLOCK_ROWS + i);
+                let scale = row_scale(vals, weight, normalize);
+                for (&c, &x) in cols.iter().zip(vals) {
+                    ar[c as usize] += scale * x;
+                }
+            }
+        });
+}
+
+/// `N_1 = D^-1 A N_0` with `N_0` sparse, adding `w_1 N_1` (normalised) to `acc`;
+/// returns `N_1` dense. Each row sums its neighbours' entries in CSR order.
+fn first_hop_sparse(
+    a: &Csr,
+    n0: &SparseRows,
+    acc: &mut [f32],
+    d: usize,
+    w: f32,
+    normalize: bool,
+) -> Vec<f32> {
+    let n = a.n_rows();
+    let mut out = vec![0f32; n * d];
+    if n == 0 {
+        return out;
+    }
+    let ranges = balanced_ranges(a.offsets(), default_parts(n), 2);
+    let outs = split_rows_mut(&mut out, &ranges, d);
+    let accs = split_rows_mut(acc, &ranges, d);
+    ranges
+        .par_iter()
+        .zip(outs)
+        .zip(accs)
+        .for_each(|((r, y), acc_rows)| {
+            for u in r.clone() {
+                let i = u - r.start;
+                let yr = &mut y[i * d..(i + 1) * d];
+                let mut degree = 0f64;
+                for (v, weight) in a.row_entries(u) {
+                    degree += weight as f64;
+                    let (cols, vals) = n0.row(v as usize);
+                    for (&c, &x) in cols.iter().zip(vals) {
+                        yr[c as usize] += weight * x;
+                    }
+                }
+                if degree > 0.0 {
+                    let inv = (1.0 / degree) as f32;
+                    yr.iter_mut().for_each(|x| *x *= inv);
+                }
+                if w != 0.0 {
+                    add_row(&mut acc_rows[i * d..(i + 1) * d], yr, w, normalize);
+                }
+            }
+        });
+    out
 }
 
 #[cfg(test)]

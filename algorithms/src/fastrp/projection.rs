@@ -17,7 +17,18 @@ pub const FEATURE_SPARSITY: f64 = 3.0;
 /// geometric skips (one draw per non-zero, not per entry) and each sign by one draw.
 pub fn sparse_random_row(seed: u64, key: u64, s: f64, row: &mut [f32]) {
     row.fill(0.0);
-    let d = row.len();
+    for_each_sparse_entry(seed, key, s, row.len(), |pos, value| row[pos] = value);
+}
+
+/// The non-zero entries of [`sparse_random_row`]`(seed, key, s, row)` for a row of
+/// `d` entries, in increasing position: `emit(position, value)`.
+pub fn for_each_sparse_entry(
+    seed: u64,
+    key: u64,
+    s: f64,
+    d: usize,
+    mut emit: impl FnMut(usize, f32),
+) {
     if d == 0 {
         return;
     }
@@ -32,7 +43,7 @@ pub fn sparse_random_row(seed: u64, key: u64, s: f64, row: &mut [f32]) {
     let mut pos = rng.geometric_ln(ln_q);
     while pos < d as u64 {
         let sign = rng.next_u64() >> 63;
-        row[pos as usize] = if sign == 0 { value } else { -value };
+        emit(pos as usize, if sign == 0 { value } else { -value });
         pos = pos.saturating_add(1).saturating_add(rng.geometric_ln(ln_q));
     }
 }

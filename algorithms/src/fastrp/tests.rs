@@ -442,3 +442,58 @@ fn empty_graph_gives_an_empty_embedding() {
     let e = fastrp(&g, &FastRpConfig::default()).unwrap();
     assert_eq!(e.n_nodes(), 0);
 }
+
+#[test]
+fn sparse_first_hop_equals_the_dense_path() {
+    // s = 16 >= 8 takes the sparse N_0 path; injecting the same R takes the dense one.
+    let n = 300usize;
+    let mut rng = Xoshiro256PlusPlus::new(11);
+    let (mut src, mut dst, mut w) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..1500 {
+        src.push(rng.gen_range(n as u64 - 20) as u32); // the last 20 nodes stay isolated
+        dst.push(rng.gen_range(n as u64 - 20) as u32);
+        w.push(0.5 + rng.next_f32());
+    }
+    for weighted in [false, true] {
+        let g = build_graph(
+            n,
+            &src,
+            &dst,
+            weighted.then_some(&w[..]),
+            &BuildOptions::undirected(),
+        )
+        .unwrap();
+        for (self_influence, normalize) in [(0.0f32, true), (0.8, false), (1.5, true)] {
+            let config = FastRpConfig {
+                dim: 40,
+                sparsity: Sparsity::Value(16.0),
+                self_influence,
+                normalize_iterations: normalize,
+                iteration_weights: vec![0.3, 1.0, 2.0],
+                ..Default::default()
+            };
+            let mut r = vec![0f32; n * 40];
+            for (v, row) in r.chunks_exact_mut(40).enumerate() {
+                sparse_random_row(config.seed, v as u64, 16.0, row);
+            }
+            let sparse = fastrp(&g, &config).unwrap();
+            let dense = fastrp_with(
+                &g,
+                &config,
+                &FastRpInput {
+                    projection: Some(&r),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let worst = sparse
+                .values
+                .iter()
+                .zip(&dense.values)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            assert!(worst <= 1e-5, "weighted {weighted} {config:?}: {worst:e}");
+            assert!(sparse.values.iter().any(|&x| x != 0.0));
+        }
+    }
+}
