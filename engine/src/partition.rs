@@ -56,6 +56,46 @@ pub fn balanced_ranges(offsets: &[u64], parts: usize, row_cost: u64) -> Vec<Rang
     ranges
 }
 
+/// [`balanced_ranges`] with every boundary moved to a multiple of `align` rows (the
+/// last range still ends at `n_rows`), so that each aligned block of `align` rows
+/// lies in exactly one range. Empty ranges are dropped.
+///
+/// ```
+/// use spargraph_engine::partition::aligned_ranges;
+/// let offsets: Vec<u64> = (0..=1000).collect();
+/// let r = aligned_ranges(&offsets, 3, 0, 256);
+/// assert_eq!(r, vec![0..256, 256..768, 768..1000]);
+/// ```
+pub fn aligned_ranges(
+    offsets: &[u64],
+    parts: usize,
+    row_cost: u64,
+    align: usize,
+) -> Vec<Range<usize>> {
+    let n_rows = offsets.len().saturating_sub(1);
+    let align = align.max(1);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for r in balanced_ranges(offsets, parts, row_cost) {
+        let end = if r.end == n_rows {
+            n_rows
+        } else {
+            ((r.end + align / 2) / align * align).min(n_rows)
+        };
+        if end > start {
+            out.push(start..end);
+            start = end;
+        }
+    }
+    if start < n_rows {
+        match out.last_mut() {
+            Some(last) => last.end = n_rows,
+            None => out.push(0..n_rows),
+        }
+    }
+    out
+}
+
 /// Number of work chunks to cut a parallel kernel into: several per thread so that
 /// rayon can balance uneven rows, and never more than the number of rows.
 pub fn default_parts(n_rows: usize) -> usize {

@@ -39,11 +39,12 @@ use crate::error::AlgorithmError;
 use projection::{feature_projection, for_each_sparse_entry, sparse_random_row};
 use rayon::prelude::*;
 use spargraph_engine::kernels::{row_sums, spmm_range, Normalization, Operator};
-use spargraph_engine::partition::{balanced_ranges, default_parts, split_rows_mut};
+use spargraph_engine::partition::{aligned_ranges, balanced_ranges, default_parts, split_rows_mut};
 use spargraph_engine::symmetrize::symmetrize;
 use spargraph_engine::{Csr, Graph};
-use standardize::standardize_columns;
+use standardize::{standardize_columns, ColumnMoments};
 use std::borrow::Cow;
+use std::ops::Range;
 
 /// Dense node features: `values` holds `n x width` numbers, row-major, one row per
 /// node in the graph's node order.
@@ -137,6 +138,10 @@ pub fn fastrp_with(
     let s = config.sparsity.resolve(n);
     let mut values = vec![0f32; n * d];
     let weights = &config.iteration_weights;
+    let mut moments = config
+        .standardize
+        .then(|| ColumnMoments::new(n.div_ceil(SUB_BLOCK), d));
+    let mut gathered = false;
     if input.projection.is_none() && k == 0 && 1.0 / s <= SPARSE_FIRST_HOP_MAX_DENSITY {
         // N_0 is very sparse: keep it as lists of entries and let the first hop
         // gather those instead of dense rows (and skip the dense N_0 altogether).
@@ -150,10 +155,21 @@ pub fn fastrp_with(
                 config.normalize_iterations,
             );
         }
+        // Only the first hop gathers entries: N_1 already has about
+        // degree * dim / s entries per row, where scattered scalar adds lose to the
+        // vectorised dense SpMM (measured on R-MAT 16, soc-Slashdot and sbm100k).
         if let Some((&w1, rest)) = weights.split_first() {
-            let n1 = first_hop_sparse(&a, &n0, &mut values, d, w1, config.normalize_iterations);
+            let dense = first_hop_sparse(&a, &n0, &mut values, d, w1, config.normalize_iterations);
             drop(n0);
-            propagate(&a, n1, &mut values, d, rest, config.normalize_iterations);
+            gathered = propagate(
+                &a,
+                dense,
+                &mut values,
+                d,
+                rest,
+                config.normalize_iterations,
+                moments.as_mut(),
+            );
         }
     } else {
         let current = initial_vectors(n, d, d_base, &degrees, config, input);
@@ -166,18 +182,21 @@ pub fn fastrp_with(
                 config.normalize_iterations,
             );
         }
-        propagate(
+        gathered = propagate(
             &a,
             current,
             &mut values,
             d,
             weights,
             config.normalize_iterations,
+            moments.as_mut(),
         );
     }
     drop(a);
-    if config.standardize {
-        standardize_columns(&mut values, d);
+    match moments {
+        Some(m) if gathered => m.standardize(&mut values),
+        Some(_) => standardize_columns(&mut values, d),
+        None => {}
     }
     Ok(Embedding { dim: d, values })
 }
@@ -351,53 +370,83 @@ fn add_weighted_rows(acc: &mut [f32], x: &[f32], d: usize, weight: f32, normaliz
         });
 }
 
+/// Rows per sub-block of the propagation: each sub-block's SpMM output is added to
+/// the embedding while still in cache, and (in the last power) its column moments
+/// are gathered for the standardisation.
+const SUB_BLOCK: usize = 256;
+
 /// `N_i = M N_(i-1)` for each weight, adding `w_i N_i` (normalised) to `acc` for the
-/// rows of each block right after the SpMM computed them.
-fn propagate(a: &Csr, n0: Vec<f32>, acc: &mut [f32], d: usize, weights: &[f32], normalize: bool) {
+/// rows of each block right after the SpMM computed them. With `moments`, the last
+/// power also records the column sums and squares of the final rows of `acc`, per
+/// aligned sub-block (returns whether it did).
+fn propagate(
+    a: &Csr,
+    n0: Vec<f32>,
+    acc: &mut [f32],
+    d: usize,
+    weights: &[f32],
+    normalize: bool,
+    mut moments: Option<&mut ColumnMoments>,
+) -> bool {
     let n = a.n_rows();
     if weights.is_empty() || n == 0 {
-        return;
+        return false;
     }
     let op: Operator<f32> = Operator::new(a, Normalization::Row, false);
-    let ranges = balanced_ranges(a.offsets(), default_parts(n), 2);
+    // Boundaries on multiples of SUB_BLOCK: each sub-block (and its moments slot)
+    // belongs to one task, whatever the number of threads.
+    let ranges = aligned_ranges(a.offsets(), default_parts(n), 2, SUB_BLOCK);
+    let block_ranges: Vec<Range<usize>> = ranges
+        .iter()
+        .map(|r| r.start / SUB_BLOCK..r.end.div_ceil(SUB_BLOCK))
+        .collect();
     let mut current = n0;
     let mut next = vec![0f32; n * d];
     for (i, &w) in weights.iter().enumerate() {
         let last = i + 1 == weights.len();
         let outs = split_rows_mut(&mut next, &ranges, d);
         let accs = split_rows_mut(acc, &ranges, d);
+        let slots: Vec<Option<&mut [f64]>> = match moments.as_deref_mut() {
+            Some(m) if last => m.split_mut(&block_ranges).into_iter().map(Some).collect(),
+            _ => ranges.iter().map(|_| None).collect(),
+        };
         let x = &current;
-        ranges
-            .par_iter()
-            .zip(outs)
-            .zip(accs)
-            .for_each(|((r, y), acc_rows)| {
-                // Sub-blocks keep the freshly computed rows in cache for the sum.
+        ranges.par_iter().zip(outs).zip(accs).zip(slots).for_each(
+            |(((r, y), acc_rows), mut slot)| {
                 let mut start = r.start;
                 while start < r.end {
-                    let end = (start + 256).min(r.end);
+                    let end = (start + SUB_BLOCK).min(r.end);
                     let off = (start - r.start) * d;
                     let len = (end - start) * d;
                     let y_block = &mut y[off..off + len];
                     spmm_range(a, &op, start..end, x, d, y_block);
+                    let acc_block = &mut acc_rows[off..off + len];
                     if w != 0.0 {
-                        for (ar, yr) in acc_rows[off..off + len]
-                            .chunks_exact_mut(d)
-                            .zip(y_block.chunks_exact(d))
-                        {
+                        for (ar, yr) in acc_block.chunks_exact_mut(d).zip(y_block.chunks_exact(d)) {
                             add_row(ar, yr, w, normalize);
                         }
                     }
+                    if let Some(slot) = slot.as_deref_mut() {
+                        let b = (start - r.start) / SUB_BLOCK;
+                        ColumnMoments::accumulate(
+                            &mut slot[b * 2 * d..(b + 1) * 2 * d],
+                            acc_block,
+                            d,
+                        );
+                    }
                     start = end;
                 }
-            });
+            },
+        );
         if !last {
             std::mem::swap(&mut current, &mut next);
         }
     }
+    moments.is_some()
 }
 
-/// Largest projection density `1/s` for which `N_0` is kept sparse.
+/// Largest projection density `1/s` at which `N_0` is kept as entry lists and the
+/// first hop gathers entries instead of dense rows.
 const SPARSE_FIRST_HOP_MAX_DENSITY: f64 = 1.0 / 8.0;
 
 /// `N_0 = D^beta R` as sorted `(column, value)` lists per node.
@@ -408,6 +457,27 @@ struct SparseRows {
 }
 
 impl SparseRows {
+    /// Concatenates per-block `(row lengths, columns, values)` in block order.
+    fn from_blocks(blocks: Vec<(Vec<usize>, Vec<u32>, Vec<f32>)>) -> Self {
+        let rows: usize = blocks.iter().map(|b| b.0.len()).sum();
+        let total: usize = blocks.iter().map(|b| b.1.len()).sum();
+        let mut out = SparseRows {
+            offsets: Vec::with_capacity(rows + 1),
+            cols: Vec::with_capacity(total),
+            vals: Vec::with_capacity(total),
+        };
+        out.offsets.push(0);
+        for (lens, cols, vals) in blocks {
+            for l in lens {
+                let last = *out.offsets.last().unwrap();
+                out.offsets.push(last + l);
+            }
+            out.cols.extend_from_slice(&cols);
+            out.vals.extend_from_slice(&vals);
+        }
+        out
+    }
+
     fn row(&self, v: usize) -> (&[u32], &[f32]) {
         let r = self.offsets[v]..self.offsets[v + 1];
         (&self.cols[r.clone()], &self.vals[r])
@@ -447,22 +517,7 @@ fn sparse_initial_vectors(
             (lens, cols, vals)
         })
         .collect();
-    let total: usize = blocks.iter().map(|b| b.1.len()).sum();
-    let mut out = SparseRows {
-        offsets: Vec::with_capacity(n + 1),
-        cols: Vec::with_capacity(total),
-        vals: Vec::with_capacity(total),
-    };
-    out.offsets.push(0);
-    for (lens, cols, vals) in blocks {
-        for l in lens {
-            let last = *out.offsets.last().unwrap();
-            out.offsets.push(last + l);
-        }
-        out.cols.extend_from_slice(&cols);
-        out.vals.extend_from_slice(&vals);
-    }
-    out
+    SparseRows::from_blocks(blocks)
 }
 
 /// `acc_v += weight * N_0[v] / ||N_0[v]||` from the sparse rows.
@@ -480,11 +535,12 @@ fn add_sparse_rows(acc: &mut [f32], n0: &SparseRows, d: usize, weight: f32, norm
         });
 }
 
-/// `N_1 = D^-1 A N_0` with `N_0` sparse, adding `w_1 N_1` (normalised) to `acc`;
-/// returns `N_1` dense. Each row sums its neighbours' entries in CSR order.
+/// `N_1 = D^-1 A N_0` with `N_0` given as entry lists, adding `w_1 N_1`
+/// (normalised) to `acc`; returns `N_1` dense. Each row sums its neighbours' entries
+/// in CSR order (the same sums, in the same order, as the dense SpMM).
 fn first_hop_sparse(
     a: &Csr,
-    n0: &SparseRows,
+    x: &SparseRows,
     acc: &mut [f32],
     d: usize,
     w: f32,
@@ -492,9 +548,6 @@ fn first_hop_sparse(
 ) -> Vec<f32> {
     let n = a.n_rows();
     let mut out = vec![0f32; n * d];
-    if n == 0 {
-        return out;
-    }
     let ranges = balanced_ranges(a.offsets(), default_parts(n), 2);
     let outs = split_rows_mut(&mut out, &ranges, d);
     let accs = split_rows_mut(acc, &ranges, d);
@@ -509,9 +562,9 @@ fn first_hop_sparse(
                 let mut degree = 0f64;
                 for (v, weight) in a.row_entries(u) {
                     degree += weight as f64;
-                    let (cols, vals) = n0.row(v as usize);
-                    for (&c, &x) in cols.iter().zip(vals) {
-                        yr[c as usize] += weight * x;
+                    let (cols, vals) = x.row(v as usize);
+                    for (&c, &xv) in cols.iter().zip(vals) {
+                        yr[c as usize] += weight * xv;
                     }
                 }
                 if degree > 0.0 {

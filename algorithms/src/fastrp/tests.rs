@@ -444,7 +444,7 @@ fn empty_graph_gives_an_empty_embedding() {
 }
 
 #[test]
-fn sparse_first_hop_equals_the_dense_path() {
+fn sparse_hops_equal_the_dense_path() {
     // s = 16 >= 8 takes the sparse N_0 path; injecting the same R takes the dense one.
     let n = 300usize;
     let mut rng = Xoshiro256PlusPlus::new(11);
@@ -463,18 +463,27 @@ fn sparse_first_hop_equals_the_dense_path() {
             &BuildOptions::undirected(),
         )
         .unwrap();
-        for (self_influence, normalize) in [(0.0f32, true), (0.8, false), (1.5, true)] {
+        // s = 16: one sparse hop; s = 400: two (N_1 stays sparse); one weight at
+        // s = 400: every power sparse (the two-pass standardisation).
+        let settings = [
+            (16.0, 0.0f32, true, vec![0.3f32, 1.0, 2.0]),
+            (16.0, 0.8, false, vec![0.3, 1.0, 2.0]),
+            (400.0, 1.5, true, vec![0.3, 1.0, 2.0]),
+            (400.0, 0.0, true, vec![0.0, 0.0, 1.0, 6.0]),
+            (400.0, 0.5, false, vec![1.0]),
+        ];
+        for (sparsity, self_influence, normalize, weights) in settings {
             let config = FastRpConfig {
                 dim: 40,
-                sparsity: Sparsity::Value(16.0),
+                sparsity: Sparsity::Value(sparsity),
                 self_influence,
                 normalize_iterations: normalize,
-                iteration_weights: vec![0.3, 1.0, 2.0],
+                iteration_weights: weights,
                 ..Default::default()
             };
             let mut r = vec![0f32; n * 40];
             for (v, row) in r.chunks_exact_mut(40).enumerate() {
-                sparse_random_row(config.seed, v as u64, 16.0, row);
+                sparse_random_row(config.seed, v as u64, sparsity, row);
             }
             let sparse = fastrp(&g, &config).unwrap();
             let dense = fastrp_with(

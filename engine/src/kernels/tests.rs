@@ -85,7 +85,8 @@ proptest! {
     }
 
     #[test]
-    fn spmm_matches_dense(a in matrices(), norm in norms(), loops in any::<bool>(), d in 1usize..20) {
+    fn spmm_matches_dense(a in matrices(), norm in norms(), loops in any::<bool>(),
+                          d in prop_oneof![1usize..20, Just(64usize), Just(128usize)]) {
         let n = a.n_rows();
         let x: Vec<f32> = (0..n * d).map(|k| ((k * 37 % 11) as f32 - 5.0) / 3.0).collect();
         let y = spmm(&a, norm, loops, &x, d);
@@ -100,7 +101,22 @@ proptest! {
     }
 
     #[test]
-    fn spmm_matches_sprs(a in matrices(), d in 1usize..70) {
+    fn spmm_f64_register_tiles_match_dense(a in matrices(), norm in norms(), loops in any::<bool>(),
+                                           d in prop_oneof![Just(32usize), Just(64usize), Just(96usize)]) {
+        let n = a.n_rows();
+        let x: Vec<f64> = (0..n * d).map(|k| ((k * 37 % 11) as f64 - 5.0) / 3.0).collect();
+        let y = spmm(&a, norm, loops, &x, d);
+        let dense = dense_operator(&a, norm, loops);
+        for i in 0..n {
+            for c in 0..d {
+                let want: f64 = (0..n).map(|j| dense[i][j] * x[j * d + c]).sum();
+                prop_assert!((y[i * d + c] - want).abs() <= 1e-9 * (1.0 + want.abs()), "({}, {}) got {} want {}", i, c, y[i * d + c], want);
+            }
+        }
+    }
+
+    #[test]
+    fn spmm_matches_sprs(a in matrices(), d in prop_oneof![1usize..70, Just(128usize)]) {
         let n = a.n_rows();
         let x: Vec<f32> = (0..n * d).map(|k| ((k * 31 % 17) as f32 - 8.0) / 4.0).collect();
         let y = spmm(&a, Normalization::None, false, &x, d);
