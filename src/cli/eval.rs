@@ -182,7 +182,7 @@ fn node_classification(a: NodeClassificationArgs) -> Result<(), Error> {
         rep.finish();
     } else {
         println!(
-            "node classification: {} labelled nodes, {} labels, dim {}, C {} ({:?}), {} repeats\n",
+            "node classification: {} labelled nodes, {} labels, dim {}, C {} ({}), {} repeats\n",
             report.labelled_nodes, report.n_labels, dim, a.c, a.solver, a.repeats
         );
         println!("| train ratio | micro-F1 | macro-F1 |\n|---:|---:|---:|");
