@@ -183,7 +183,12 @@ fn node_classification(a: NodeClassificationArgs) -> Result<(), Error> {
     } else {
         println!(
             "node classification: {} labelled nodes, {} labels, dim {}, C {} ({}), {} repeats\n",
-            report.labelled_nodes, report.n_labels, dim, a.c, a.solver, a.repeats
+            report.labelled_nodes,
+            report.n_labels,
+            dim,
+            a.c,
+            format!("{:?}", a.solver).to_lowercase(),
+            a.repeats
         );
         println!("| train ratio | micro-F1 | macro-F1 |\n|---:|---:|---:|");
         for r in &report.ratios {
