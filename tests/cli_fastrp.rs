@@ -195,3 +195,57 @@ fn bad_input_is_named_and_leaves_the_output_alone() {
     );
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
 }
+
+#[test]
+fn features_of_uneven_width_are_refused() {
+    use arrow_array::builder::{Float32Builder, ListBuilder};
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    use arrow_schema::{Field, Schema};
+    use std::sync::Arc;
+    let dir = tmp();
+    // Karate's 34 nodes; node 5 has 2 features, the others 3.
+    let mut list = ListBuilder::new(Float32Builder::new());
+    for i in 1..=34 {
+        let width = if i == 5 { 2 } else { 3 };
+        for f in 0..width {
+            list.values().append_value((i * f) as f32);
+        }
+        list.append(true);
+    }
+    let cols: Vec<(&str, ArrayRef)> = vec![
+        (
+            "node_id",
+            Arc::new(Int64Array::from((1..=34).collect::<Vec<i64>>())),
+        ),
+        ("features", Arc::new(list.finish())),
+    ];
+    let schema = Arc::new(Schema::new(
+        cols.iter()
+            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+            .collect::<Vec<_>>(),
+    ));
+    let batch =
+        RecordBatch::try_new(schema.clone(), cols.into_iter().map(|c| c.1).collect()).unwrap();
+    let path = dir.path().join("ragged.parquet");
+    let mut w =
+        parquet::arrow::ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, None)
+            .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = dir.path().join("e.parquet");
+    fails_keeping(
+        &[
+            "fastrp",
+            "--input",
+            &dataset("karate.parquet"),
+            "--features",
+            &s(&path),
+            "--property-ratio",
+            "0.5",
+            "--output",
+            &s(&out),
+        ],
+        "ragged.parquet",
+        &out,
+    );
+}
