@@ -17,6 +17,7 @@ use spargraph::algorithms::eval::link_prediction::{
 use spargraph::algorithms::eval::node_classification::{
     evaluate_node_classification, NodeClassificationConfig,
 };
+use spargraph::algorithms::fastrp::FastRpConfig;
 use spargraph::engine::builder::{build_graph, BuildOptions};
 use spargraph::engine::idmap::{map_ids, IdMode};
 use spargraph::io::parquet_table::read_node_matrix;
@@ -90,8 +91,9 @@ pub struct NodeClassificationArgs {
     /// Random splits per ratio.
     #[arg(long, default_value_t = 10)]
     repeats: usize,
-    /// Inverse regularisation strength C of the logistic regression.
-    #[arg(long, default_value_t = 1.0)]
+    /// Inverse regularisation strength C of the logistic regression (0.1: the
+    /// FastRP paper's protocol; on BlogCatalog, C 1 loses 0.04 micro-F1).
+    #[arg(long, default_value_t = 0.1)]
     c: f64,
     /// Objective of the logistic regression, named after the scikit-learn solver
     /// it equals: `liblinear` penalises the intercept like a weight (the DeepWalk /
@@ -106,7 +108,10 @@ pub struct NodeClassificationArgs {
 ///
 /// Holds out `--test-ratio` of the edges (never a spanning-forest edge), samples as
 /// many non-edges, embeds the remaining graph with FastRP (every FastRP flag
-/// applies), and reports the AUC of cosine similarity (the FastRP paper's protocol).
+/// applies; unset ones take the link-prediction preset: weights 1,1,1,1, beta 0, no
+/// normalisation, no standardisation, which scored AUC 0.939 on BlogCatalog against
+/// 0.840 with `fastrp`'s defaults), and reports the AUC of cosine similarity (the
+/// FastRP paper's protocol).
 /// The graph is taken as undirected. Example:
 /// `spargraph eval link-prediction --input g.parquet --dim 256`
 ///
@@ -203,7 +208,9 @@ fn node_classification(a: NodeClassificationArgs) -> Result<(), Error> {
 
 fn link_prediction(a: LinkPredictionArgs) -> Result<(), Error> {
     a.common.init()?;
-    let config = a.flags.config(a.common.seed)?;
+    let config = a
+        .flags
+        .config(a.common.seed, &FastRpConfig::for_link_prediction())?;
     let split_config = LinkSplitConfig {
         test_ratio: a.test_ratio,
         seed: a.common.seed,

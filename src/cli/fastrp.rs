@@ -37,38 +37,41 @@ impl From<OrientationArg> for Orientation {
     }
 }
 
-/// FastRP's options, shared by `fastrp` and `eval link-prediction`; the defaults are
-/// [`FastRpConfig::default`]'s.
+/// FastRP's options, shared by `fastrp` and `eval link-prediction`. Unset options
+/// take [`FastRpConfig::default`]'s values for `fastrp` and
+/// [`FastRpConfig::for_link_prediction`]'s for `eval link-prediction`.
 #[derive(Args, Debug, Clone)]
 pub struct FastRpFlags {
     /// Embedding dimension.
     #[arg(long, default_value_t = 128)]
     pub dim: usize,
     /// Weights w1,w2,... of the powers M^1 R, M^2 R, ... (their count is the number
-    /// of iterations).
+    /// of iterations) [default: 0,0,1,6; link prediction: 1,1,1,1].
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "0,0,1,6",
         value_name = "W1,W2,...",
         allow_hyphen_values = true
     )]
-    pub iteration_weights: Vec<f32>,
+    pub iteration_weights: Option<Vec<f32>>,
     /// Weight w0 of the 0-hop term D^beta R.
     #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub self_influence: f32,
-    /// beta: the projection's rows are scaled by degree^beta.
-    #[arg(long, default_value_t = -0.9, allow_hyphen_values = true)]
-    pub normalization_strength: f32,
+    /// beta: the projection's rows are scaled by degree^beta [default: -0.9; link
+    /// prediction: 0].
+    #[arg(long, allow_hyphen_values = true, value_name = "BETA")]
+    pub normalization_strength: Option<f32>,
     /// Sparsity s of the projection: a number >= 1, or `sqrt-n`.
     #[arg(long, default_value = "sqrt-n")]
     pub sparsity: Sparsity,
-    /// L2-normalise each power's rows before the weighted sum (true|false).
-    #[arg(long, default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
-    pub normalize_iterations: bool,
-    /// Standardise each column at the end (true|false).
-    #[arg(long, default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
-    pub standardize: bool,
+    /// L2-normalise each power's rows before the weighted sum (true|false)
+    /// [default: true; link prediction: false].
+    #[arg(long, action = ArgAction::Set, value_name = "BOOL")]
+    pub normalize_iterations: Option<bool>,
+    /// Standardise each column at the end (true|false) [default: true; link
+    /// prediction: false].
+    #[arg(long, action = ArgAction::Set, value_name = "BOOL")]
+    pub standardize: Option<bool>,
     /// Share of the dimension taken from node features (needs --features).
     #[arg(long, default_value_t = 0.0)]
     pub property_ratio: f64,
@@ -85,16 +88,23 @@ pub struct FastRpFlags {
 }
 
 impl FastRpFlags {
-    /// The validated config (with the run's seed).
-    pub fn config(&self, seed: u64) -> Result<FastRpConfig, Error> {
+    /// The validated config (with the run's seed), unset options taken from `base`.
+    pub fn config(&self, seed: u64, base: &FastRpConfig) -> Result<FastRpConfig, Error> {
         let config = FastRpConfig {
             dim: self.dim,
-            iteration_weights: self.iteration_weights.clone(),
+            iteration_weights: self
+                .iteration_weights
+                .clone()
+                .unwrap_or_else(|| base.iteration_weights.clone()),
             self_influence: self.self_influence,
-            normalization_strength: self.normalization_strength,
+            normalization_strength: self
+                .normalization_strength
+                .unwrap_or(base.normalization_strength),
             sparsity: self.sparsity,
-            normalize_iterations: self.normalize_iterations,
-            standardize: self.standardize,
+            normalize_iterations: self
+                .normalize_iterations
+                .unwrap_or(base.normalize_iterations),
+            standardize: self.standardize.unwrap_or(base.standardize),
             property_ratio: self.property_ratio,
             orientation: self.orientation.into(),
             seed,
@@ -211,7 +221,7 @@ pub fn write_embedding(
 
 pub fn run(a: FastRpArgs) -> Result<(), Error> {
     a.common.init()?;
-    let config = a.flags.config(a.common.seed)?;
+    let config = a.flags.config(a.common.seed, &FastRpConfig::default())?;
     spargraph::io::atomic::check_output_path(&a.output)?;
     let mut rep = Reporter::new("fastrp", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {

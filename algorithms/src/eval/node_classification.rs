@@ -27,7 +27,7 @@ pub struct NodeClassificationConfig {
     pub train_ratios: Vec<f64>,
     /// Random splits per ratio (at least 1). Default 10.
     pub repeats: usize,
-    /// Inverse regularisation strength `C > 0` of the logistic regression. Default 1.0.
+    /// Inverse regularisation strength `C > 0` of the logistic regression. Default 0.1 (the FastRP paper's protocol).
     pub c: f64,
     /// Penalise the intercept as liblinear does (see
     /// [`LogisticConfig::penalize_intercept`]). Default true: the solver of the
@@ -43,7 +43,7 @@ impl Default for NodeClassificationConfig {
         NodeClassificationConfig {
             train_ratios: vec![0.1, 0.5, 0.9],
             repeats: 10,
-            c: 1.0,
+            c: 0.1,
             penalize_intercept: true,
             seed: 42,
         }
@@ -407,7 +407,7 @@ mod tests {
         let mut p: Vec<u32> = (0..n as u32).collect();
         shuffle(&mut p, 42, 2);
         let (tr, te) = p.split_at(100);
-        let s = evaluate_split(&x, 4, &labels, 4, tr, te, 1.0, true).unwrap();
+        let s = evaluate_split(&x, 4, &labels, 4, tr, te, cfg.c, cfg.penalize_intercept).unwrap();
         assert_eq!(s.micro_f1, r.micro_f1[2]);
         assert_eq!(s.macro_f1, r.macro_f1[2]);
         let b = evaluate_node_classification(
