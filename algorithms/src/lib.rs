@@ -12,6 +12,7 @@
 //!   iteration, many sources as one block), push (Andersen-Chung-Lang forward push
 //!   with a sweep phase as in PowerPush), and PowerWalk (Liu et al., CIKM 2016).
 
+pub mod community;
 pub mod error;
 pub mod eval;
 
