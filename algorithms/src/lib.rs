@@ -4,6 +4,9 @@
 //! crate never touches files). Each family has one config type with documented
 //! defaults, shared by the Rust API and the command-line flags.
 //!
+//! - [`community`]: community quality functions (modularity with resolution,
+//!   directed modularity, CPM, Barber's bipartite modularity); the Louvain/Leiden
+//!   engine that optimises them comes next.
 //! - [`fastrp`]: FastRP node embeddings (Chen et al., CIKM 2019): very sparse random
 //!   projection of iterated, degree-normalised adjacency powers.
 //! - [`eval`]: judging embeddings: node classification (one-vs-rest logistic
@@ -15,7 +18,6 @@
 pub mod community;
 pub mod error;
 pub mod eval;
-
 pub mod fastrp;
 pub mod pagerank;
 pub mod topk;
