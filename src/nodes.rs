@@ -42,6 +42,17 @@ fn lookup(ids: &NodeIds, column: &IdColumn, row: usize) -> Result<u32, String> {
     }
 }
 
+/// [`lookup`], with an unknown id reported as bad input naming `path` and the row.
+fn lookup_row(ids: &NodeIds, column: &IdColumn, row: usize, path: &Path) -> Result<u32, Error> {
+    lookup(ids, column, row).map_err(|id| {
+        Error::input(format!(
+            "{}: node {id} (row {}) is not a node of the graph",
+            path.display(),
+            row + 1
+        ))
+    })
+}
+
 fn external(column: &IdColumn, row: usize) -> String {
     match column {
         IdColumn::Int(v) => v[row].to_string(),
@@ -62,13 +73,7 @@ pub fn align_node_matrix(
     let mut out = vec![0f32; n * dim];
     let mut seen = vec![false; n];
     for row in 0..matrix.ids.len() {
-        let v = lookup(ids, &matrix.ids, row).map_err(|id| {
-            Error::input(format!(
-                "{}: node {id} (row {}) is not a node of the graph",
-                path.display(),
-                row + 1
-            ))
-        })? as usize;
+        let v = lookup_row(ids, &matrix.ids, row, path)? as usize;
         if std::mem::replace(&mut seen[v], true) {
             return Err(Error::input(format!(
                 "{}: node {} has more than one row",
@@ -155,13 +160,7 @@ pub fn read_labels(
     }
     let mut labels = vec![Vec::new(); ids.len()];
     for row in 0..rows.src.len() {
-        let v = lookup(ids, &rows.src, row).map_err(|id| {
-            Error::input(format!(
-                "{}: node {id} (row {}) is not a node of the graph",
-                path.display(),
-                row + 1
-            ))
-        })?;
+        let v = lookup_row(ids, &rows.src, row, path)?;
         let name = match &rows.dst {
             IdColumn::Int(x) => x[row].to_string(),
             IdColumn::Str(s) => s.get(row).to_string(),

@@ -159,7 +159,15 @@ pub fn fastrp_with(
         // degree * dim / s entries per row, where scattered scalar adds lose to the
         // vectorised dense SpMM (measured on R-MAT 16, soc-Slashdot and sbm100k).
         if let Some((&w1, rest)) = weights.split_first() {
-            let dense = first_hop_sparse(&a, &n0, &mut values, d, w1, config.normalize_iterations);
+            let dense = first_hop_sparse(
+                &a,
+                &degrees,
+                &n0,
+                &mut values,
+                d,
+                w1,
+                config.normalize_iterations,
+            );
             drop(n0);
             gathered = propagate(
                 &a,
@@ -536,10 +544,12 @@ fn add_sparse_rows(acc: &mut [f32], n0: &SparseRows, d: usize, weight: f32, norm
 }
 
 /// `N_1 = D^-1 A N_0` with `N_0` given as entry lists, adding `w_1 N_1`
-/// (normalised) to `acc`; returns `N_1` dense. Each row sums its neighbours' entries
+/// (normalised) to `acc`; returns `N_1` dense. `degrees` are the row sums of `a`.
+/// Each row sums its neighbours' entries
 /// in CSR order (the same sums, in the same order, as the dense SpMM).
 fn first_hop_sparse(
     a: &Csr,
+    degrees: &[f64],
     x: &SparseRows,
     acc: &mut [f32],
     d: usize,
@@ -559,16 +569,14 @@ fn first_hop_sparse(
             for u in r.clone() {
                 let i = u - r.start;
                 let yr = &mut y[i * d..(i + 1) * d];
-                let mut degree = 0f64;
                 for (v, weight) in a.row_entries(u) {
-                    degree += weight as f64;
                     let (cols, vals) = x.row(v as usize);
                     for (&c, &xv) in cols.iter().zip(vals) {
                         yr[c as usize] += weight * xv;
                     }
                 }
-                if degree > 0.0 {
-                    let inv = (1.0 / degree) as f32;
+                if degrees[u] > 0.0 {
+                    let inv = (1.0 / degrees[u]) as f32;
                     yr.iter_mut().for_each(|x| *x *= inv);
                 }
                 if w != 0.0 {

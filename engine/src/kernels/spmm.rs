@@ -67,6 +67,15 @@ fn add<T: Real>(acc: &mut [T], xr: &[T]) {
     }
 }
 
+/// Gathers of X rows are random accesses: prefetches the row that entry
+/// `k + PREFETCH_AHEAD` of `cols` needs, so its cache lines arrive in time.
+#[inline(always)]
+fn prefetch_ahead<T: Real>(cols: &[u32], k: usize, x: &[T], d: usize) {
+    if let Some(&j) = cols.get(k + PREFETCH_AHEAD) {
+        prefetch_row(x, j as usize, d);
+    }
+}
+
 /// How many entries ahead of the current one the kernel prefetches X rows.
 const PREFETCH_AHEAD: usize = 4;
 
@@ -138,9 +147,7 @@ fn gather_tiles<T: Real, const W: usize>(
         let mut acc = [T::ZERO; W];
         for (k, &j) in cols.iter().enumerate() {
             if c0 == 0 {
-                if let Some(&jn) = cols.get(k + PREFETCH_AHEAD) {
-                    prefetch_row(x, jn as usize, d);
-                }
+                prefetch_ahead(cols, k, x, d);
             }
             let j = j as usize;
             let xr: &[T; W] = x[j * d + c0..j * d + c0 + W].try_into().unwrap();
@@ -172,13 +179,7 @@ fn gather_row<T: Real>(
     d: usize,
     yr: &mut [T],
 ) {
-    // Gathers of X rows are random accesses: prefetch the row needed
-    // PREFETCH_AHEAD entries later, so its cache lines arrive in time.
-    let pf = |k: usize| {
-        if let Some(&j) = cols.get(k + PREFETCH_AHEAD) {
-            prefetch_row(x, j as usize, d);
-        }
-    };
+    let pf = |k: usize| prefetch_ahead(cols, k, x, d);
     match (weights, right) {
         (None, None) => {
             for (k, &j) in cols.iter().enumerate() {
