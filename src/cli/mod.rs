@@ -5,6 +5,7 @@
 
 mod args;
 mod bench;
+mod communities;
 mod convert;
 mod demo;
 mod eval;
@@ -45,6 +46,8 @@ enum Command {
     PprIndex(ppr::PprIndexArgs),
     /// FastRP node embeddings (very sparse random projection of adjacency powers).
     Fastrp(fastrp::FastRpArgs),
+    /// Communities by Leiden or Louvain (modularity, CPM, bipartite), every level.
+    Communities(communities::CommunitiesArgs),
     /// Judge embeddings: node classification (F1) and link prediction (AUC).
     Eval(eval::EvalArgs),
     /// Time loading and the shared kernels (SpMV, SpMM) on a graph.
@@ -114,6 +117,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Bench(a) => bench::run(a),
         Command::Fastrp(a) => fastrp::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Communities(a) => communities::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Ppr(a) => ppr::run(a),
         Command::PprIndex(a) => ppr::run_index(a),

@@ -1,11 +1,25 @@
-//! Community detection. So far: the quality functions that the clustering
-//! engine optimises and reports, computed on a graph and a membership vector.
+//! Community detection: the quality functions, and the Louvain/Leiden engine that
+//! optimises them.
 //!
-//! - [`modularity`]: Newman-Girvan modularity with a resolution for undirected
-//!   graphs, and the Leicht-Newman directed modularity for directed ones.
-//! - [`cpm`]: the Constant Potts Model (as leidenalg computes it).
-//! - [`bipartite_modularity`]: Barber's modularity for user-item graphs (GraphHash).
+//! - [`communities`]: parallel Louvain or Leiden with a [`CommunityConfig`]; every
+//!   aggregation level is returned. Deterministic for a seed, whatever the thread
+//!   count.
+//! - [`Objective`]: modularity with a resolution (Leicht-Newman when directed), the
+//!   Constant Potts Model, Barber's bipartite modularity; pluggable because each is
+//!   a choice of node masses on the same network (see the `network` module).
+//! - [`modularity`], [`cpm`], [`bipartite_modularity`]: the objectives' values for
+//!   any membership, equal to igraph's, leidenalg's and scikit-network's.
 
+mod compare;
+mod local_moving;
+mod multilevel;
+mod network;
+mod objective;
 mod quality;
+mod refine;
+mod scratch;
 
+pub use compare::{ari, nmi};
+pub use multilevel::{communities, Communities, CommunityConfig, CommunityInput, Level, Method};
+pub use objective::{bipartite_sides, Objective};
 pub use quality::{bipartite_modularity, cpm, modularity};

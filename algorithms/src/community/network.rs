@@ -1,0 +1,280 @@
+//! The weighted network the clustering engine works on, at one aggregation level.
+//!
+//! Every objective the engine optimises has the form
+//! `Q = sum_c [ L_c / W - gamma Out_c In_c / W^2 ]` (up to a constant), where `L_c`
+//! is half the weight of the symmetric matrix `S = A + A^T` inside community `c`,
+//! `Out_c` and `In_c` sum two node masses over `c`, and `W` normalises. Moving node
+//! `v` into community `c` then changes `W Q` by
+//! `S(v, c) - gamma (out_v In_c + in_v Out_c) / W`, whatever the objective; only
+//! the masses and `W` differ (see [`crate::community::Objective`]). Aggregating the
+//! network sums `S` between clusters and sums the masses, so every level has the
+//! same form.
+
+use rayon::prelude::*;
+
+use super::scratch::ScratchPool;
+
+/// `S = A + A^T` without its diagonal (rows may repeat a neighbour: the engine
+/// always accumulates by community), the diagonal apart, and the node masses.
+#[derive(Clone, Debug)]
+pub(crate) struct Network {
+    /// Row offsets into `targets` and `weights` (`n + 1` entries).
+    pub offsets: Vec<u64>,
+    /// Neighbours (no self-loops).
+    pub targets: Vec<u32>,
+    /// `S(v, u)` for each entry.
+    pub weights: Vec<f64>,
+    /// `S(v, v)`: twice the weight inside the super-node.
+    pub self_weight: Vec<f64>,
+    /// First node mass (degree, out-degree, left degree or node count).
+    pub mass_out: Vec<f64>,
+    /// Second node mass (degree, in-degree, right degree or node count).
+    pub mass_in: Vec<f64>,
+    /// Number of original nodes in each super-node.
+    pub size: Vec<u32>,
+    /// The normaliser `W` (total degree, arc weight, or 1 for CPM).
+    pub total: f64,
+}
+
+impl Network {
+    /// Number of (super-)nodes.
+    pub fn n(&self) -> usize {
+        self.self_weight.len()
+    }
+
+    /// Entries of row `v`.
+    #[inline]
+    pub fn row(&self, v: usize) -> (&[u32], &[f64]) {
+        let r = self.offsets[v] as usize..self.offsets[v + 1] as usize;
+        (&self.targets[r.clone()], &self.weights[r])
+    }
+
+    /// The coarser network whose node `k` is the set of nodes `v` with
+    /// `cluster[v] == k` (`cluster` takes every value in `0..n_clusters`).
+    /// Rows are sorted; sums run in node order, so the result does not depend on
+    /// the thread count.
+    pub fn aggregate(&self, cluster: &[u32], n_clusters: usize) -> Network {
+        let members = group_by(cluster, n_clusters);
+        let pool = ScratchPool::new(|| Accumulator::new(n_clusters));
+        // Blocks of clusters, each built into its own buffers, then concatenated.
+        const BLOCK: usize = 2048;
+        let blocks: Vec<RowBlock> = (0..n_clusters)
+            .step_by(BLOCK)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|start| {
+                let end = (start + BLOCK).min(n_clusters);
+                let mut guard = pool.get();
+                let acc = &mut *guard;
+                let mut lens = Vec::with_capacity(end - start);
+                let (mut targets, mut weights, mut selfs) = (Vec::new(), Vec::new(), Vec::new());
+                for k in start..end {
+                    let mut inside = 0.0;
+                    for &v in members.of(k) {
+                        let v = v as usize;
+                        inside += self.self_weight[v];
+                        let (t, w) = self.row(v);
+                        for (&u, &w) in t.iter().zip(w) {
+                            let cu = cluster[u as usize];
+                            if cu as usize == k {
+                                inside += w;
+                            } else {
+                                acc.add(cu, w);
+                            }
+                        }
+                    }
+                    let before = targets.len();
+                    acc.drain_sorted(&mut targets, &mut weights);
+                    lens.push((targets.len() - before) as u64);
+                    selfs.push(inside);
+                }
+                (lens, targets, weights, selfs)
+            })
+            .collect();
+        let nnz: usize = blocks.iter().map(|b| b.1.len()).sum();
+        let mut offsets = Vec::with_capacity(n_clusters + 1);
+        offsets.push(0u64);
+        let (mut targets, mut weights, mut self_weight) = (
+            Vec::with_capacity(nnz),
+            Vec::with_capacity(nnz),
+            Vec::with_capacity(n_clusters),
+        );
+        for (lens, t, w, s) in blocks {
+            for len in lens {
+                offsets.push(offsets.last().unwrap() + len);
+            }
+            targets.extend_from_slice(&t);
+            weights.extend_from_slice(&w);
+            self_weight.extend_from_slice(&s);
+        }
+        let sum_by = |x: &[f64]| -> Vec<f64> {
+            (0..n_clusters)
+                .map(|k| members.of(k).iter().map(|&v| x[v as usize]).sum())
+                .collect()
+        };
+        Network {
+            offsets,
+            targets,
+            weights,
+            self_weight,
+            mass_out: sum_by(&self.mass_out),
+            mass_in: sum_by(&self.mass_in),
+            size: (0..n_clusters)
+                .map(|k| members.of(k).iter().map(|&v| self.size[v as usize]).sum())
+                .collect(),
+            total: self.total,
+        }
+    }
+}
+
+/// Rows of a block of clusters: lengths, targets, weights, self weights.
+type RowBlock = (Vec<u64>, Vec<u32>, Vec<f64>, Vec<f64>);
+
+/// Nodes grouped by a label in `0..k`, each group in increasing node order.
+pub(crate) struct Groups {
+    offsets: Vec<usize>,
+    nodes: Vec<u32>,
+}
+
+impl Groups {
+    /// The nodes with label `k`.
+    #[inline]
+    pub fn of(&self, k: usize) -> &[u32] {
+        &self.nodes[self.offsets[k]..self.offsets[k + 1]]
+    }
+}
+
+/// Counting sort of the nodes by `label` (every label `< k`).
+pub(crate) fn group_by(label: &[u32], k: usize) -> Groups {
+    let mut offsets = vec![0usize; k + 1];
+    for &c in label {
+        offsets[c as usize + 1] += 1;
+    }
+    for i in 0..k {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut nodes = vec![0u32; label.len()];
+    for (v, &c) in label.iter().enumerate() {
+        nodes[next[c as usize]] = v as u32;
+        next[c as usize] += 1;
+    }
+    Groups { offsets, nodes }
+}
+
+/// A dense accumulator over ids `0..n` that remembers which ids it touched.
+pub(crate) struct Accumulator {
+    value: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    /// An empty accumulator for ids below `n`.
+    pub fn new(n: usize) -> Self {
+        Accumulator {
+            value: vec![0.0; n],
+            seen: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Adds `w` to id `k`.
+    #[inline]
+    pub fn add(&mut self, k: u32, w: f64) {
+        let i = k as usize;
+        if !self.seen[i] {
+            self.seen[i] = true;
+            self.touched.push(k);
+        }
+        self.value[i] += w;
+    }
+
+    /// The ids touched so far, in the order first touched.
+    #[inline]
+    pub fn touched(&self) -> &[u32] {
+        &self.touched
+    }
+
+    /// The value of id `k` (0 if untouched).
+    #[inline]
+    pub fn get(&self, k: u32) -> f64 {
+        self.value[k as usize]
+    }
+
+    /// Forgets every touched id.
+    pub fn clear(&mut self) {
+        for &k in &self.touched {
+            self.value[k as usize] = 0.0;
+            self.seen[k as usize] = false;
+        }
+        self.touched.clear();
+    }
+
+    /// Appends the touched ids in increasing order with their values, then clears.
+    pub fn drain_sorted(&mut self, ids: &mut Vec<u32>, values: &mut Vec<f64>) {
+        self.touched.sort_unstable();
+        for &k in &self.touched {
+            ids.push(k);
+            values.push(self.value[k as usize]);
+        }
+        self.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn triangle_pair() -> Network {
+        // Two triangles {0,1,2}, {3,4,5} joined by 2-3; unit weights, S = 2A.
+        let edges = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3)];
+        let mut rows = vec![Vec::new(); 6];
+        for &(a, b) in &edges {
+            rows[a].push(b as u32);
+            rows[b].push(a as u32);
+        }
+        let mut offsets = vec![0u64];
+        let mut targets = Vec::new();
+        for r in &rows {
+            targets.extend_from_slice(r);
+            offsets.push(targets.len() as u64);
+        }
+        let weights = vec![2.0; targets.len()];
+        let deg: Vec<f64> = rows.iter().map(|r| r.len() as f64).collect();
+        Network {
+            offsets,
+            targets,
+            weights,
+            self_weight: vec![0.0; 6],
+            mass_out: deg.clone(),
+            mass_in: deg,
+            size: vec![1; 6],
+            total: 14.0,
+        }
+    }
+
+    #[test]
+    fn aggregation_sums_weights_masses_and_sizes() {
+        let net = triangle_pair();
+        let agg = net.aggregate(&[1, 1, 1, 0, 0, 0], 2);
+        assert_eq!(agg.n(), 2);
+        assert_eq!(agg.row(0), (&[1u32][..], &[2.0][..]));
+        assert_eq!(agg.row(1), (&[0u32][..], &[2.0][..]));
+        // Three internal edges, each in both rows of S = 2A: 3 * 2 * 2 = 12.
+        assert_eq!(agg.self_weight, vec![12.0, 12.0]);
+        assert_eq!(agg.mass_out, vec![7.0, 7.0]);
+        assert_eq!(agg.size, vec![3, 3]);
+        let all = agg.aggregate(&[0, 0], 1);
+        assert_eq!(all.self_weight, vec![28.0]);
+        assert_eq!(all.row(0).0.len(), 0);
+    }
+
+    #[test]
+    fn groups_keep_node_order() {
+        let g = group_by(&[2, 0, 2, 1, 0], 3);
+        assert_eq!(g.of(0), &[1, 4]);
+        assert_eq!(g.of(1), &[3]);
+        assert_eq!(g.of(2), &[0, 2]);
+    }
+}
