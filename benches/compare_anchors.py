@@ -13,6 +13,8 @@ Pairs compared (anchor task -> spargraph measurement of `spargraph bench`):
   gnn/torch_sparse_mm_d256 -> spmm_d256
 With --pagerank: pagerank/* -> pagerank, ppr1/* -> ppr1, ppr64/* -> ppr64.
 With --fastrp: fastrp/scipy_d128 -> fastrp_d128 (same configuration; compute only).
+With --communities: community/networkit_PLM and community/igraph_leiden -> leiden
+(modularity, default settings; the note gives both modularities).
 Ratio = anchor median / spargraph median (above 1: spargraph is faster). Both sides
 take one warm-up and the median of --reps runs; spargraph runs on --threads threads
 (the anchors' torch and networkit tasks use 2). Node ids are taken as given
@@ -47,6 +49,12 @@ PAGERANK_PAIRS = [
 FASTRP_PAIRS = [
     ("fastrp/scipy_d128", "fastrp_d128"),
 ]
+# With --communities: Leiden (modularity, default settings) against the modularity
+# clusterers; the note gives both modularities.
+COMMUNITY_PAIRS = [
+    ("community/networkit_PLM", "leiden"),
+    ("community/igraph_leiden", "leiden"),
+]
 
 
 def main():
@@ -62,10 +70,14 @@ def main():
     ap.add_argument("--only-pagerank", action="store_true", help="compare only PageRank and exact PPR")
     ap.add_argument("--fastrp", action="store_true", help="also compare FastRP (dim 128)")
     ap.add_argument("--only-fastrp", action="store_true", help="compare only FastRP")
+    ap.add_argument("--communities", action="store_true", help="also compare Leiden with NetworKit PLM and igraph Leiden")
+    ap.add_argument("--only-communities", action="store_true", help="compare only community detection")
     args = ap.parse_args()
-    only = args.only_pagerank or args.only_fastrp
+    only = args.only_pagerank or args.only_fastrp or args.only_communities
+    with_communities = args.communities or args.only_communities
     pairs = (([] if only else PAIRS) + (PAGERANK_PAIRS if (args.pagerank or args.only_pagerank) else [])
-             + (FASTRP_PAIRS if (args.fastrp or args.only_fastrp) else []))
+             + (FASTRP_PAIRS if (args.fastrp or args.only_fastrp) else [])
+             + (COMMUNITY_PAIRS if with_communities else []))
     anchors = Path(args.anchors)
     work = Path(os.environ.get("ANCHORS_WORK") or (anchors if os.access(anchors, os.W_OK) else Path.home() / ".cache" / "spargraph-anchors"))
     py = args.python or str(work / ".venv" / "bin" / "python")
@@ -77,11 +89,14 @@ def main():
         sp = subprocess.run([args.spargraph, "bench", "--input", g, "--node-ids", "identity", "--reps", str(args.reps),
                              "--dims", "64,256", "--threads", str(args.threads), "--json", "--quiet"]
                             + (["--pagerank"] if (args.pagerank or args.only_pagerank) else [])
-                            + (["--fastrp"] if (args.fastrp or args.only_fastrp) else []),
+                            + (["--fastrp"] if (args.fastrp or args.only_fastrp) else [])
+                            + (["--communities"] if with_communities else []),
                             capture_output=True, text=True)
         if sp.returncode != 0:
             sys.exit(f"spargraph failed on {g}: {sp.stderr.strip()}")
-        ours = {r["task"]: r["median_s"] for r in json.loads(sp.stdout)["results"]}
+        results = json.loads(sp.stdout)["results"]
+        ours = {r["task"]: r["median_s"] for r in results}
+        our_q = {r["task"]: r["modularity"] for r in results if "modularity" in r}
         name = f"compare-{stem}"
         env = dict(os.environ, ANCHORS_WORK=str(work))
         an = subprocess.run([py, str(anchors / "run.py"), g, "--name", name, "--steps", tasks, "--reps", str(args.reps)],
@@ -95,7 +110,10 @@ def main():
             if t is None or t.get("status") != "ok":
                 rows.append((stem, a, None, ours.get(s), None, t.get("status") if t else "missing"))
                 continue
-            rows.append((stem, a, t["median_s"], ours[s], t["median_s"] / ours[s], f"busy {t.get('foreign_cpu_share', 0):.2f}"))
+            note = f"busy {t.get('foreign_cpu_share', 0):.2f}"
+            if s in our_q:
+                note += f"; Q {t.get('quality', {}).get('modularity', float('nan')):.4f} vs ours {our_q[s]:.4f}"
+            rows.append((stem, a, t["median_s"], ours[s], t["median_s"] / ours[s], note))
     print(f"| graph | anchor task | anchor s | spargraph s | ratio | note |")
     print("|---|---|---:|---:|---:|---|")
     for stem, a, at, st, r, note in rows:

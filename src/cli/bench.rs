@@ -38,6 +38,10 @@ pub struct BenchArgs {
     /// 0,0,1,6, beta -0.9, s = sqrt(n), per-power normalisation, standardisation).
     #[arg(long)]
     fastrp: bool,
+    /// Also time Leiden (modularity, resolution 1, default settings) and report
+    /// the modularity it reaches.
+    #[arg(long)]
+    communities: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -147,6 +151,19 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
             })
         });
         results.push(json!({"task": "fastrp_d128", "median_s": s}));
+    }
+    if a.communities {
+        use spargraph::algorithms::community::{communities, CommunityConfig, CommunityInput};
+        let cfg = CommunityConfig::default();
+        let mut quality = 0.0;
+        let s = rep.phase("leiden", || {
+            median_time(a.reps, || {
+                if let Ok(c) = communities(&g.graph, &cfg, CommunityInput::default()) {
+                    quality = c.quality;
+                }
+            })
+        });
+        results.push(json!({"task": "leiden", "median_s": s, "modularity": quality}));
     }
     rep.set("input", json!(a.input.input.display().to_string()));
     rep.set("nodes", json!(n));

@@ -41,9 +41,10 @@ pub struct CommunitiesArgs {
     /// threshold (typically well below 1).
     #[arg(long, default_value_t = 1.0)]
     resolution: f64,
-    /// Full runs, each starting from the last one's partition; 0 repeats until a
-    /// run changes nothing (or gains less than 1e-9 relative).
-    #[arg(long, default_value_t = 0)]
+    /// Full runs, each starting from the last one's partition (as igraph's
+    /// n_iterations); 0 repeats until a run changes nothing or gains less than
+    /// 1e-6 relative.
+    #[arg(long, default_value_t = 2)]
     iterations: usize,
     /// Local-moving rounds per level at most.
     #[arg(long, default_value_t = 20)]

@@ -4,10 +4,11 @@ use spargraph_engine::rng::{SplitMix64, Xoshiro256PlusPlus};
 use spargraph_engine::Graph;
 
 use super::local_moving::local_moving;
-use super::network::Network;
+use super::network::{Accumulator, Network};
 use super::objective::{bipartite_sides, network_for, Objective};
 use super::quality::{bipartite_modularity, cpm, modularity};
 use super::refine::refine;
+use super::scratch::ScratchPool;
 use crate::error::{check_positive, AlgorithmError};
 
 /// Which multilevel algorithm to run.
@@ -43,10 +44,10 @@ pub struct CommunityConfig {
     pub objective: Objective,
     /// The resolution `gamma` (default 1): larger values give smaller communities.
     pub resolution: f64,
-    /// Full runs, each starting from the previous one's partition; 0 (the default)
-    /// repeats until a run changes nothing or gains less than 1e-9 relative (at
-    /// most 100 runs). igraph's `n_iterations` is 2; on the planted-partition graph
-    /// the third run still raises modularity.
+    /// Full runs, each starting from the previous one's partition (default 2, as
+    /// igraph's `n_iterations`: the second run moves single nodes out of the
+    /// communities the first one over-merged); 0 repeats until a run changes
+    /// nothing or gains less than 1e-6 relative (at most 100 runs).
     pub iterations: usize,
     /// Local-moving rounds per level at most (default 20).
     pub max_rounds: usize,
@@ -66,7 +67,7 @@ impl Default for CommunityConfig {
             method: Method::Leiden,
             objective: Objective::Modularity,
             resolution: 1.0,
-            iterations: 0,
+            iterations: 2,
             max_rounds: 20,
             tolerance: 1e-2,
             max_levels: 64,
@@ -197,7 +198,8 @@ pub fn communities(
     // The first run's levels (the hierarchy built up from single nodes, or from the
     // initial membership), then the final partition if later runs changed it.
     let mut levels: Vec<Vec<u32>> = Vec::new();
-    let mut best_quality = quality(&start)?;
+    let until_stable = config.iterations == 0;
+    let mut best_quality = if until_stable { quality(&start)? } else { 0.0 };
     for run in 0..runs {
         let seed = SplitMix64::mix(config.seed ^ SplitMix64::mix(run as u64 + 1));
         let run_levels = one_run(&base, &start, config, seed);
@@ -205,17 +207,19 @@ pub fn communities(
             Some(l) if *l != start => l.clone(),
             _ => break,
         };
-        let q = quality(&last)?;
-        let gain = q - best_quality;
         if run == 0 {
             levels = run_levels;
         }
         start = last;
-        best_quality = q;
-        // Until-stable mode also stops on a negligible gain (a partition could
-        // otherwise cycle between equals).
-        if config.iterations == 0 && (gain <= 1e-9 * q.abs().max(1e-12) || run >= 99) {
-            break;
+        if until_stable {
+            // Also stop on a negligible gain: a partition could otherwise cycle
+            // between equals, or creep up for ever.
+            let q = quality(&start)?;
+            let gain = q - best_quality;
+            best_quality = q;
+            if gain <= 1e-6 * q.abs().max(1e-12) || run >= 99 {
+                break;
+            }
         }
     }
     if levels.last() != Some(&start) {
@@ -255,6 +259,9 @@ fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -
     let mut owned: Option<Network> = None;
     let mut node_to_super: Vec<u32> = (0..n as u32).collect();
     let mut comm: Vec<u32> = start.to_vec();
+    // Dense per-thread accumulators over node ids, shared by every level (ids only
+    // shrink), so that pages are faulted in once.
+    let pool = ScratchPool::new(move || Accumulator::new(n));
     for level in 0..config.max_levels {
         let net = owned.as_ref().unwrap_or(base);
         if net.total <= 0.0 {
@@ -262,17 +269,17 @@ fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -
         }
         let level_seed = SplitMix64::mix(seed ^ (level as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let order = permutation(net.n(), level_seed);
-        let t0 = std::time::Instant::now();
         let tolerance = config.tolerance / 10f64.powi(level.min(30) as i32);
-        let rounds = local_moving(net, &mut comm, gamma, &order, config.max_rounds, tolerance);
+        local_moving(
+            net,
+            &mut comm,
+            gamma,
+            &order,
+            config.max_rounds,
+            tolerance,
+            &pool,
+        );
         let k = compact(&mut comm);
-        if std::env::var_os("SG_TRACE").is_some() {
-            eprintln!(
-                "level {level}: n {} k {k} moves {rounds} move {:?}",
-                net.n(),
-                t0.elapsed()
-            );
-        }
         let at_level: Vec<u32> = node_to_super.iter().map(|&s| comm[s as usize]).collect();
         if levels.last() != Some(&at_level) {
             levels.push(at_level);
@@ -283,7 +290,7 @@ fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -
         let (clusters, r) = match config.method {
             Method::Louvain => (comm.clone(), k),
             Method::Leiden => {
-                let (refined, r) = refine(net, &comm, k, gamma, level_seed ^ 0x5EED);
+                let (refined, r) = refine(net, &comm, k, gamma, level_seed ^ 0x5EED, &pool);
                 if r == net.n() {
                     (comm.clone(), k) // refinement merged nothing: aggregate communities
                 } else {
@@ -295,11 +302,7 @@ fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -
         for (v, &cl) in clusters.iter().enumerate() {
             next_comm[cl as usize] = comm[v];
         }
-        let t0 = std::time::Instant::now();
-        let aggregated = net.aggregate(&clusters, r);
-        if std::env::var_os("SG_TRACE").is_some() {
-            eprintln!("  refine+aggregate to {r}: {:?}", t0.elapsed());
-        }
+        let aggregated = net.aggregate(&clusters, r, &pool);
         for s in node_to_super.iter_mut() {
             *s = clusters[*s as usize];
         }

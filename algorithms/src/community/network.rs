@@ -51,11 +51,16 @@ impl Network {
 
     /// The coarser network whose node `k` is the set of nodes `v` with
     /// `cluster[v] == k` (`cluster` takes every value in `0..n_clusters`).
-    /// Rows are sorted; sums run in node order, so the result does not depend on
-    /// the thread count.
-    pub fn aggregate(&self, cluster: &[u32], n_clusters: usize) -> Network {
+    /// Rows list neighbours in the order first met; sums run in node order, so the
+    /// result does not depend on the thread count.
+    /// `pool` holds accumulators over at least `n_clusters` ids.
+    pub fn aggregate(
+        &self,
+        cluster: &[u32],
+        n_clusters: usize,
+        pool: &ScratchPool<Accumulator>,
+    ) -> Network {
         let members = group_by(cluster, n_clusters);
-        let pool = ScratchPool::new(|| Accumulator::new(n_clusters));
         // Blocks of clusters, each built into its own buffers, then concatenated.
         const BLOCK: usize = 2048;
         let blocks: Vec<RowBlock> = (0..n_clusters)
@@ -84,7 +89,7 @@ impl Network {
                         }
                     }
                     let before = targets.len();
-                    acc.drain_sorted(&mut targets, &mut weights);
+                    acc.drain(&mut targets, &mut weights);
                     lens.push((targets.len() - before) as u64);
                     selfs.push(inside);
                 }
@@ -163,9 +168,11 @@ pub(crate) fn group_by(label: &[u32], k: usize) -> Groups {
 }
 
 /// A dense accumulator over ids `0..n` that remembers which ids it touched.
+/// Weights are non-negative: an id counts as untouched while its value is 0 (an
+/// id reached only by zero weights may be listed twice, which every user of
+/// [`Accumulator::touched`] tolerates and [`Accumulator::drain`] skips).
 pub(crate) struct Accumulator {
     value: Vec<f64>,
-    seen: Vec<bool>,
     touched: Vec<u32>,
 }
 
@@ -174,7 +181,6 @@ impl Accumulator {
     pub fn new(n: usize) -> Self {
         Accumulator {
             value: vec![0.0; n],
-            seen: vec![false; n],
             touched: Vec::new(),
         }
     }
@@ -182,12 +188,31 @@ impl Accumulator {
     /// Adds `w` to id `k`.
     #[inline]
     pub fn add(&mut self, k: u32, w: f64) {
-        let i = k as usize;
-        if !self.seen[i] {
-            self.seen[i] = true;
+        let slot = &mut self.value[k as usize];
+        if *slot == 0.0 {
             self.touched.push(k);
         }
-        self.value[i] += w;
+        *slot += w;
+    }
+
+    /// Adds each weight of a row to the label of its neighbour:
+    /// `value[label[t]] += w` for every `(t, w)`. Every label must be below the
+    /// accumulator's size (checked once per call, not per entry).
+    #[inline]
+    pub fn add_row(&mut self, targets: &[u32], weights: &[f64], label: &[u32]) {
+        let value = &mut self.value[..];
+        let touched = &mut self.touched;
+        for (&t, &w) in targets.iter().zip(weights) {
+            let k = label[t as usize];
+            assert!((k as usize) < value.len());
+            // SAFETY: bounds checked on the line above (kept out of the hot path
+            // of the store/load chain below by the optimiser).
+            let slot = unsafe { value.get_unchecked_mut(k as usize) };
+            if *slot == 0.0 {
+                touched.push(k);
+            }
+            *slot += w;
+        }
     }
 
     /// The ids touched so far, in the order first touched.
@@ -206,19 +231,22 @@ impl Accumulator {
     pub fn clear(&mut self) {
         for &k in &self.touched {
             self.value[k as usize] = 0.0;
-            self.seen[k as usize] = false;
         }
         self.touched.clear();
     }
 
-    /// Appends the touched ids in increasing order with their values, then clears.
-    pub fn drain_sorted(&mut self, ids: &mut Vec<u32>, values: &mut Vec<f64>) {
-        self.touched.sort_unstable();
+    /// Appends the touched ids in the order first touched (deterministic for a
+    /// deterministic sequence of adds) with their values, then clears.
+    pub fn drain(&mut self, ids: &mut Vec<u32>, values: &mut Vec<f64>) {
         for &k in &self.touched {
-            ids.push(k);
-            values.push(self.value[k as usize]);
+            let v = &mut self.value[k as usize];
+            if *v != 0.0 {
+                ids.push(k);
+                values.push(*v);
+                *v = 0.0;
+            }
         }
-        self.clear();
+        self.touched.clear();
     }
 }
 
@@ -257,7 +285,8 @@ mod tests {
     #[test]
     fn aggregation_sums_weights_masses_and_sizes() {
         let net = triangle_pair();
-        let agg = net.aggregate(&[1, 1, 1, 0, 0, 0], 2);
+        let pool = ScratchPool::new(|| Accumulator::new(6));
+        let agg = net.aggregate(&[1, 1, 1, 0, 0, 0], 2, &pool);
         assert_eq!(agg.n(), 2);
         assert_eq!(agg.row(0), (&[1u32][..], &[2.0][..]));
         assert_eq!(agg.row(1), (&[0u32][..], &[2.0][..]));
@@ -265,7 +294,7 @@ mod tests {
         assert_eq!(agg.self_weight, vec![12.0, 12.0]);
         assert_eq!(agg.mass_out, vec![7.0, 7.0]);
         assert_eq!(agg.size, vec![3, 3]);
-        let all = agg.aggregate(&[0, 0], 1);
+        let all = agg.aggregate(&[0, 0], 1, &pool);
         assert_eq!(all.self_weight, vec![28.0]);
         assert_eq!(all.row(0).0.len(), 0);
     }

@@ -13,8 +13,9 @@
 use rayon::prelude::*;
 use spargraph_engine::rng::Xoshiro256PlusPlus;
 
-use super::local_moving::Totals;
+use super::local_moving::totals_of;
 use super::network::{group_by, Accumulator, Network};
+use super::scratch::ScratchPool;
 
 /// Refines `comm` (ids `0..k`, every id used) into sub-clusters; returns each
 /// node's cluster (ids `0..r`, numbered community by community) and `r`.
@@ -24,9 +25,10 @@ pub(crate) fn refine(
     k: usize,
     gamma: f64,
     seed: u64,
+    pool: &ScratchPool<Accumulator>,
 ) -> (Vec<u32>, usize) {
     let groups = group_by(comm, k);
-    let totals = Totals::of(net, comm);
+    let totals = totals_of(net, comm);
     let scale = gamma / net.total;
     // Position of each node inside its community's member list.
     let mut local = vec![0u32; net.n()];
@@ -40,15 +42,17 @@ pub(crate) fn refine(
         .map(|c| {
             let members = groups.of(c);
             let mut rng = Xoshiro256PlusPlus::from_seed_and_stream(seed, c as u64);
+            let mut acc = pool.get();
             refine_community(
                 net,
                 comm,
                 &local,
                 members,
                 c as u32,
-                (totals.out[c], totals.inn[c]),
+                (totals[c].out, totals[c].inn),
                 scale,
                 &mut rng,
+                &mut acc,
             )
         })
         .collect();
@@ -79,6 +83,7 @@ fn refine_community(
     (total_out, total_in): (f64, f64),
     scale: f64,
     rng: &mut Xoshiro256PlusPlus,
+    acc: &mut Accumulator,
 ) -> Vec<u32> {
     let m = members.len();
     let mut label: Vec<u32> = (0..m as u32).collect();
@@ -88,25 +93,22 @@ fn refine_community(
     let mut c_out: Vec<f64> = members.iter().map(|&v| net.mass_out[v as usize]).collect();
     let mut c_in: Vec<f64> = members.iter().map(|&v| net.mass_in[v as usize]).collect();
     let mut count = vec![1u32; m];
-    // S-weight from each node (then each cluster) to the rest of the community.
-    let node_ext: Vec<f64> = members
-        .iter()
-        .map(|&v| {
-            let (t, w) = net.row(v as usize);
-            t.iter()
-                .zip(w)
-                .filter(|(&u, _)| comm[u as usize] == c)
-                .map(|(_, &w)| w)
-                .sum()
-        })
-        .collect();
-    let mut ext = node_ext.clone();
+    // S-weight from each cluster to the rest of the community; for a singleton it is
+    // its node's, found when the node is visited or first needed (NaN until then).
+    let node_ext = |i: usize| -> f64 {
+        let (t, w) = net.row(members[i] as usize);
+        t.iter()
+            .zip(w)
+            .filter(|(&u, _)| comm[u as usize] == c)
+            .map(|(_, &w)| w)
+            .sum()
+    };
+    let mut ext = vec![f64::NAN; m];
     let mut order: Vec<u32> = (0..m as u32).collect();
     for i in (1..m).rev() {
         let j = rng.gen_range(i as u64 + 1) as usize;
         order.swap(i, j);
     }
-    let mut acc = Accumulator::new(m);
     for &i in &order {
         let i = i as usize;
         if count[label[i] as usize] != 1 {
@@ -114,14 +116,17 @@ fn refine_community(
         }
         let v = members[i] as usize;
         let (a, b) = (net.mass_out[v], net.mass_in[v]);
-        if node_ext[i] < scale * (a * (total_in - b) + b * (total_out - a)) {
-            continue;
-        }
         let (t, w) = net.row(v);
         for (&u, &w) in t.iter().zip(w) {
             if comm[u as usize] == c {
                 acc.add(label[local[u as usize] as usize], w);
             }
+        }
+        let v_ext: f64 = acc.touched().iter().map(|&cl| acc.get(cl)).sum();
+        ext[i] = v_ext;
+        if v_ext < scale * (a * (total_in - b) + b * (total_out - a)) {
+            acc.clear();
+            continue;
         }
         let own = label[i];
         let mut best: Option<(f64, u32)> = None;
@@ -130,6 +135,9 @@ fn refine_community(
                 continue;
             }
             let j = cl as usize;
+            if ext[j].is_nan() {
+                ext[j] = node_ext(j); // a singleton not visited yet
+            }
             let well_connected = ext[j]
                 >= scale * (c_out[j] * (total_in - c_in[j]) + c_in[j] * (total_out - c_out[j]));
             if !well_connected {
@@ -146,7 +154,7 @@ fn refine_community(
         }
         if let Some((_, cl)) = best {
             let j = cl as usize;
-            ext[j] += node_ext[i] - 2.0 * acc.get(cl);
+            ext[j] += v_ext - 2.0 * acc.get(cl);
             c_out[j] += a;
             c_in[j] += b;
             count[j] += 1;

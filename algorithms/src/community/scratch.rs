@@ -6,18 +6,21 @@ use std::sync::{Mutex, MutexGuard};
 /// pool), so that a parallel loop allocates its dense scratch once per thread
 /// rather than once per task. What a task computes never depends on which
 /// buffer it got: buffers are cleared after each use.
-pub(crate) struct ScratchPool<T, F: Fn() -> T> {
+pub(crate) struct ScratchPool<T> {
     slots: Vec<Mutex<Option<T>>>,
-    make: F,
+    make: Box<dyn Fn() -> T + Send + Sync>,
 }
 
-impl<T, F: Fn() -> T> ScratchPool<T, F> {
+impl<T> ScratchPool<T> {
     /// A pool that builds buffers with `make`.
-    pub fn new(make: F) -> Self {
+    pub fn new(make: impl Fn() -> T + Send + Sync + 'static) -> Self {
         let slots = (0..rayon::current_num_threads() + 1)
             .map(|_| Mutex::new(None))
             .collect();
-        ScratchPool { slots, make }
+        ScratchPool {
+            slots,
+            make: Box::new(make),
+        }
     }
 
     /// The calling thread's buffer.
