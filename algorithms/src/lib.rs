@@ -4,9 +4,12 @@
 //! crate never touches files). Each family has one config type with documented
 //! defaults, shared by the Rust API and the command-line flags.
 //!
-//! - [`community`]: community quality functions (modularity with resolution,
-//!   directed modularity, CPM, Barber's bipartite modularity); the Louvain/Leiden
-//!   engine that optimises them comes next.
+//! - [`community`]: parallel Louvain/Leiden over pluggable objectives (modularity
+//!   with resolution, directed modularity, CPM, Barber's bipartite modularity), and
+//!   the quality functions themselves.
+//! - [`hierarchy`]: hierarchical communities bottom-up (Dreveton et al.: fine
+//!   Leiden clustering, then average linkage on edge density) and Paris, as
+//!   scipy-format dendrograms.
 //! - [`fastrp`]: FastRP node embeddings (Chen et al., CIKM 2019): very sparse random
 //!   projection of iterated, degree-normalised adjacency powers.
 //! - [`eval`]: judging embeddings: node classification (one-vs-rest logistic
@@ -19,6 +22,7 @@ pub mod community;
 pub mod error;
 pub mod eval;
 pub mod fastrp;
+pub mod hierarchy;
 pub mod pagerank;
 pub mod topk;
 

@@ -11,6 +11,7 @@ mod demo;
 mod eval;
 mod fastrp;
 mod generate;
+mod hierarchy;
 mod info;
 mod pagerank;
 mod ppr;
@@ -48,6 +49,9 @@ enum Command {
     Fastrp(fastrp::FastRpArgs),
     /// Communities by Leiden or Louvain (modularity, CPM, bipartite), every level.
     Communities(communities::CommunitiesArgs),
+    /// Hierarchical communities: bottom-up (fine Leiden + average linkage) or Paris;
+    /// scipy-format dendrogram and cuts.
+    Hierarchy(hierarchy::HierarchyArgs),
     /// Judge embeddings: node classification (F1) and link prediction (AUC).
     Eval(eval::EvalArgs),
     /// Time loading and the shared kernels (SpMV, SpMM) on a graph.
@@ -118,6 +122,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Fastrp(a) => fastrp::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Communities(a) => communities::run(a),
+        Command::Hierarchy(a) => hierarchy::run(a),
         Command::Pagerank(a) => pagerank::run(a),
         Command::Ppr(a) => ppr::run(a),
         Command::PprIndex(a) => ppr::run_index(a),

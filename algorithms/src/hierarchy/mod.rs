@@ -1,0 +1,167 @@
+//! Hierarchical communities: dendrograms built bottom-up.
+//!
+//! - [`hierarchy`] with [`HierarchyMethod::BottomUp`]: the algorithm of Dreveton,
+//!   Kuroda, Grossglauser & Thiran ("When does bottom-up beat top-down in
+//!   hierarchical community detection?"): a fine clustering (here Leiden at a high
+//!   resolution), then average linkage on the inter-cluster edge density
+//!   `w(Ci, Cj) / (|Ci| |Cj|)`, updating edge counts and sizes at each merge. The
+//!   dendrogram's leaves are the fine clusters.
+//! - [`HierarchyMethod::Paris`]: Paris (Bonald, Charpentier, Galland & Hollocou
+//!   2018) on the nodes themselves, as scikit-network's `Paris`.
+//!
+//! Both run the nearest-neighbour chain (see [`agglomerate`]), so heights never
+//! decrease towards the root (no inversions). Dendrograms are in scipy's linkage
+//! format ([`Dendrogram`]).
+
+mod dendrogram;
+mod linkage;
+
+pub use dendrogram::{Dendrogram, Merge};
+pub use linkage::{agglomerate, LeafGraph, Linkage};
+
+use spargraph_engine::Graph;
+
+use crate::community::{communities, CommunityConfig, CommunityInput};
+use crate::error::{check_positive, AlgorithmError};
+
+/// The hierarchical method.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HierarchyMethod {
+    /// Fine Leiden clustering, then average linkage on edge density (default).
+    #[default]
+    BottomUp,
+    /// Paris on the nodes.
+    Paris,
+}
+
+impl std::str::FromStr for HierarchyMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "bottom-up" => Ok(HierarchyMethod::BottomUp),
+            "paris" => Ok(HierarchyMethod::Paris),
+            _ => Err(format!(
+                "unknown method {s:?} (expected bottom-up or paris)"
+            )),
+        }
+    }
+}
+
+/// Options of [`hierarchy`] (and of `spargraph hierarchy`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HierarchyConfig {
+    /// Bottom-up (default) or Paris.
+    pub method: HierarchyMethod,
+    /// Resolution of the fine Leiden clustering (default 2.5: above modularity's 1,
+    /// so that the finest planted level is not merged; over-splitting is repaired
+    /// by the linkage, which merges pieces of one block first).
+    pub fine_resolution: f64,
+    /// Seed of the fine clustering (default 42).
+    pub seed: u64,
+}
+
+impl Default for HierarchyConfig {
+    fn default() -> Self {
+        HierarchyConfig {
+            method: HierarchyMethod::BottomUp,
+            fine_resolution: 2.5,
+            seed: 42,
+        }
+    }
+}
+
+/// A hierarchy: each node's leaf, and the dendrogram over the leaves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hierarchy {
+    /// Leaf (fine cluster) of each node; for Paris, the node itself.
+    pub leaf_of: Vec<u32>,
+    /// The dendrogram over the leaves.
+    pub dendrogram: Dendrogram,
+}
+
+impl Hierarchy {
+    /// Each node's cluster when the tree is cut into `k` clusters.
+    pub fn cut(&self, k: usize) -> Result<Vec<u32>, AlgorithmError> {
+        let by_leaf = self.dendrogram.cut(k)?;
+        Ok(self.leaf_of.iter().map(|&l| by_leaf[l as usize]).collect())
+    }
+
+    /// Each node's cluster when the tree is cut at height `h`.
+    pub fn cut_height(&self, h: f64) -> Vec<u32> {
+        let by_leaf = self.dendrogram.cut_height(h);
+        self.leaf_of.iter().map(|&l| by_leaf[l as usize]).collect()
+    }
+}
+
+/// The hierarchy of `graph` (directed graphs are taken as undirected, `A + A^T`).
+///
+/// ```
+/// use spargraph_algorithms::hierarchy::{hierarchy, HierarchyConfig};
+/// use spargraph_engine::builder::{build_graph, BuildOptions};
+/// // Two triangles joined by one edge.
+/// let g = build_graph(6, &[0, 1, 2, 3, 4, 5, 2], &[1, 2, 0, 4, 5, 3, 3], None,
+///     &BuildOptions::undirected()).unwrap();
+/// let h = hierarchy(&g, &HierarchyConfig::default()).unwrap();
+/// let two = h.cut(2).unwrap();
+/// assert_eq!(two[0], two[1]);
+/// assert_ne!(two[0], two[5]);
+/// ```
+pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, AlgorithmError> {
+    check_positive("fine-resolution", config.fine_resolution)?;
+    let n = graph.n_nodes();
+    let leaf_of: Vec<u32> = match config.method {
+        HierarchyMethod::Paris => (0..n as u32).collect(),
+        HierarchyMethod::BottomUp => {
+            let cfg = CommunityConfig {
+                resolution: config.fine_resolution,
+                seed: config.seed,
+                ..CommunityConfig::default()
+            };
+            communities(graph, &cfg, CommunityInput::default())?.membership
+        }
+    };
+    let k = leaf_of.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+    let leaves = leaf_graph(graph, &leaf_of, k);
+    let linkage = match config.method {
+        HierarchyMethod::BottomUp => Linkage::Average,
+        HierarchyMethod::Paris => Linkage::Paris,
+    };
+    Ok(Hierarchy {
+        leaf_of,
+        dendrogram: agglomerate(&leaves, linkage),
+    })
+}
+
+/// The graph between leaves: `w(Ci, Cj)` sums the edges between them (each once),
+/// with leaf sizes and degrees (a loop counts twice in a degree).
+fn leaf_graph(graph: &Graph, leaf_of: &[u32], k: usize) -> LeafGraph {
+    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); k];
+    let mut sizes = vec![0u64; k];
+    let mut degrees = vec![0f64; k];
+    for &l in leaf_of {
+        sizes[l as usize] += 1;
+    }
+    let mut add = |u: usize, v: u32, w: f32| {
+        let (lu, lv) = (leaf_of[u], leaf_of[v as usize]);
+        let w = w as f64;
+        degrees[lu as usize] += if v as usize == u { 2.0 * w } else { w };
+        if lu != lv {
+            rows[lu as usize].push((lv, w));
+        }
+    };
+    for u in 0..graph.n_nodes() {
+        for (v, w) in graph.out().row_entries(u) {
+            add(u, v, w);
+        }
+        if graph.is_directed() {
+            for (v, w) in graph.incoming().row_entries(u) {
+                add(u, v, w);
+            }
+        }
+    }
+    LeafGraph {
+        rows,
+        sizes,
+        degrees,
+    }
+}
