@@ -1,0 +1,160 @@
+//! Nearest-neighbour-chain linkage against the brute-force greedy agglomeration
+//! (merge the most similar pair, recompute), and the hierarchy on a planted tree.
+
+use spargraph_algorithms::community::ari;
+use spargraph_algorithms::hierarchy::{
+    agglomerate, hierarchy, HierarchyConfig, HierarchyMethod, LeafGraph, Linkage,
+};
+use spargraph_engine::builder::{build_graph, BuildOptions};
+use spargraph_engine::rng::Xoshiro256PlusPlus;
+
+/// A random weighted graph as leaf rows (real weights, so no ties).
+fn random_leaves(n: usize, m: usize, seed: u64) -> LeafGraph {
+    let mut rng = Xoshiro256PlusPlus::new(seed);
+    let mut rows = vec![Vec::new(); n];
+    for _ in 0..m {
+        let (a, b) = (
+            rng.gen_range(n as u64) as u32,
+            rng.gen_range(n as u64) as u32,
+        );
+        if a != b {
+            let w = 0.5 + rng.next_f64();
+            rows[a as usize].push((b, w));
+            rows[b as usize].push((a, w));
+        }
+    }
+    let sizes: Vec<u64> = (0..n).map(|_| 1 + rng.gen_range(4)).collect();
+    let degrees = rows
+        .iter()
+        .map(|r: &Vec<(u32, f64)>| r.iter().map(|e| e.1).sum::<f64>() + 0.25)
+        .collect();
+    LeafGraph {
+        rows,
+        sizes,
+        degrees,
+    }
+}
+
+/// Greedy agglomeration by full search: the heights of its merges (finite ones).
+fn greedy_heights(g: &LeafGraph, linkage: Linkage) -> Vec<f64> {
+    let n = g.rows.len();
+    let mut w = vec![vec![0.0f64; n]; n];
+    for (a, row) in g.rows.iter().enumerate() {
+        for &(b, x) in row {
+            w[a][b as usize] += x;
+        }
+    }
+    let mut size: Vec<f64> = g.sizes.iter().map(|&s| s as f64).collect();
+    let mut deg = g.degrees.clone();
+    let total: f64 = deg.iter().sum();
+    let mut alive = vec![true; n];
+    let mut heights = Vec::new();
+    loop {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for a in 0..n {
+            for b in a + 1..n {
+                if !alive[a] || !alive[b] || w[a][b] <= 0.0 {
+                    continue;
+                }
+                let s = match linkage {
+                    Linkage::Average => w[a][b] / (size[a] * size[b]),
+                    Linkage::Paris => w[a][b] * total / (deg[a] * deg[b]),
+                };
+                if best.is_none_or(|(bs, _, _)| s > bs) {
+                    best = Some((s, a, b));
+                }
+            }
+        }
+        let Some((s, a, b)) = best else { break };
+        heights.push(1.0 / s);
+        for c in 0..n {
+            w[a][c] += w[b][c];
+            w[c][a] += w[c][b];
+            w[b][c] = 0.0;
+            w[c][b] = 0.0;
+        }
+        w[a][a] = 0.0;
+        size[a] += size[b];
+        deg[a] += deg[b];
+        alive[b] = false;
+    }
+    heights.sort_by(f64::total_cmp);
+    heights
+}
+
+#[test]
+fn nn_chain_equals_greedy_agglomeration() {
+    for seed in 0..20 {
+        let g = random_leaves(12 + seed as usize % 7, 25, seed);
+        for linkage in [Linkage::Average, Linkage::Paris] {
+            let d = agglomerate(&g, linkage);
+            assert!(!d.has_inversions());
+            let ours: Vec<f64> = d
+                .merges
+                .iter()
+                .map(|m| m.height)
+                .filter(|h| h.is_finite())
+                .collect();
+            let want = greedy_heights(&g, linkage);
+            assert_eq!(ours.len(), want.len(), "seed {seed} {linkage:?}");
+            for (a, b) in ours.iter().zip(&want) {
+                assert!(
+                    (a - b).abs() <= 1e-12 * b,
+                    "seed {seed} {linkage:?}: {a} vs {b}"
+                );
+            }
+            // A forest is joined at +inf into one tree of all leaves.
+            assert_eq!(d.merges.len(), g.rows.len() - 1);
+            let total: u64 = g.sizes.iter().sum();
+            assert_eq!(d.merges.last().unwrap().size, total);
+            // Each cut has the asked number of clusters.
+            for k in 1..=g.rows.len() {
+                let labels = d.cut(k).unwrap();
+                let distinct = labels
+                    .iter()
+                    .collect::<std::collections::HashSet<_>>()
+                    .len();
+                assert_eq!(distinct, k);
+            }
+        }
+    }
+}
+
+#[test]
+fn bottom_up_recovers_a_planted_three_level_tree() {
+    // 8 blocks of 60: neighbours by tree distance 0..3 with decreasing probability.
+    let (blocks, size) = (8usize, 60usize);
+    let p = [0.3, 0.08, 0.03, 0.005];
+    let n = blocks * size;
+    let mut rng = Xoshiro256PlusPlus::new(21);
+    let (mut src, mut dst) = (Vec::new(), Vec::new());
+    for a in 0..n {
+        for b in a + 1..n {
+            // Tree distance of the blocks: 0 same block, 1 siblings, ... 3.
+            let dist = (32 - (((a / size) ^ (b / size)) as u32).leading_zeros()) as usize;
+            if rng.next_f64() < p[dist.min(3)] {
+                src.push(a as u32);
+                dst.push(b as u32);
+            }
+        }
+    }
+    let g = build_graph(n, &src, &dst, None, &BuildOptions::undirected()).unwrap();
+    let h = hierarchy(&g, &HierarchyConfig::default()).unwrap();
+    assert!(!h.dendrogram.has_inversions());
+    for (k, shift) in [(2usize, 2u32), (4, 1), (8, 0)] {
+        let truth: Vec<u32> = (0..n).map(|v| (v / size) as u32 >> shift).collect();
+        let got = h.cut(k).unwrap();
+        let score = ari(&got, &truth).unwrap();
+        assert!(score > 0.95, "cut {k}: ARI {score}");
+    }
+    let paris = hierarchy(
+        &g,
+        &HierarchyConfig {
+            method: HierarchyMethod::Paris,
+            ..HierarchyConfig::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(paris.dendrogram.merges.len(), n - 1);
+    assert!(!paris.dendrogram.has_inversions());
+}
