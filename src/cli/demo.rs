@@ -10,10 +10,12 @@ use super::args::CommonArgs;
 use super::report::Reporter;
 use clap::Args;
 use serde_json::json;
+use spargraph::algorithms::community::{ari, communities, nmi, CommunityConfig, CommunityInput};
 use spargraph::algorithms::eval::node_classification::{
     evaluate_node_classification, NodeClassificationConfig,
 };
 use spargraph::algorithms::fastrp::{fastrp_with, FastRpConfig, FastRpInput, Orientation};
+use spargraph::algorithms::hierarchy::{hierarchy, HierarchyConfig};
 use spargraph::algorithms::pagerank::{exact, PageRankConfig, Seeds};
 use spargraph::algorithms::topk::top_k;
 use spargraph::engine::kernels::{degrees, row_sums};
@@ -153,6 +155,53 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         })?),
         None => None,
     };
+    // Communities (Leiden, Leicht-Newman directed modularity) and a bottom-up
+    // hierarchy over them, each judged against the departments when known.
+    let comm = rep.phase("communities", || {
+        communities(
+            &g.graph,
+            &CommunityConfig::default(),
+            CommunityInput::default(),
+        )
+    })?;
+    let tree = rep.phase("hierarchy", || {
+        hierarchy(&g.graph, &HierarchyConfig::default())
+    })?;
+    let first_label = |l: &spargraph::nodes::NodeLabels| -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+        let mut ours = (Vec::new(), Vec::new(), Vec::new());
+        for (v, ls) in l.labels.iter().enumerate() {
+            if let Some(&x) = ls.first() {
+                ours.0.push(v as u32);
+                ours.1.push(x);
+            }
+        }
+        ours.2 = ours
+            .0
+            .iter()
+            .map(|&v| comm.membership[v as usize])
+            .collect();
+        ours
+    };
+    // Cut at the department count (42) when known: nodes in separate components
+    // join only at the top (+inf), so small cuts would split off just those.
+    let cut_k = labels
+        .as_ref()
+        .map_or(10, |l| l.names.len())
+        .min(tree.dendrogram.n_leaves);
+    let cut = tree.cut(cut_k)?;
+    let community_lines = match &labels {
+        Some(l) => {
+            let (nodes_with, truth, ours) = first_label(l);
+            let cut_ours: Vec<u32> = nodes_with.iter().map(|&v| cut[v as usize]).collect();
+            format!(
+                "Against the departments: communities NMI {:.3}, ARI {:.3}; hierarchy cut at {cut_k}: NMI {:.3}.\n",
+                nmi(&ours, &truth)?,
+                ari(&ours, &truth)?,
+                nmi(&cut_ours, &truth)?
+            )
+        }
+        None => String::new(),
+    };
     let fastrp_lines = match &classification {
         Some(c) => format!(
             "Department prediction from the embeddings (one-vs-rest logistic regression, 50% of the nodes for training, 3 splits): micro-F1 {:.3}, macro-F1 {:.3}.\n",
@@ -184,6 +233,9 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         .with("weighted_out_degree", Column::F64(wdeg))
         .with("component", Column::U32(components))
         .with("pagerank", Column::F64(pr.scores.clone()))
+        .with("community", Column::U32(comm.membership.clone()))
+        .with("leaf", Column::U32(tree.leaf_of.clone()))
+        .with(format!("cut_{cut_k}"), Column::U32(cut.clone()))
         .with_metadata(
             "spargraph",
             json!({"command": "demo", "input": source}).to_string(),
@@ -199,12 +251,15 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         "components": stats.components,
         "csr_bytes": stats.csr_bytes,
         "fastrp": super::fastrp::config_json(&fastrp_config),
+        "communities": {"method": "leiden", "modularity": comm.quality, "count": comm.n_communities,
+                         "levels": comm.levels.iter().map(|l| l.n_communities).collect::<Vec<_>>()},
+        "hierarchy": {"method": "bottom-up", "leaves": tree.dendrogram.n_leaves, "cut": cut_k},
         "node_classification": classification.as_ref().map(|c| json!({
             "train_ratio": 0.5, "repeats": 3,
             "micro_f1": c.ratios[0].micro_f1_mean, "macro_f1": c.ratios[0].macro_f1_mean})),
     });
     let summary = format!(
-        "# spargraph demo\n\ninput: {source}\n\n| measure | value |\n|---|---|\n| nodes | {} |\n| edges | {} ({}) |\n| self-loops | {} |\n| isolated nodes | {} |\n| out-degree min / mean / max | {} / {:.2} / {} |\n| weakly connected components | {} |\n| CSR memory | {} bytes |\n\n## PageRank (damping 0.85, {} iterations)\n\n| node | score |\n|---|---|\n{}\n## Personalized PageRank from node {} (exact, top 20; first 5 shown)\n\n| node | score |\n|---|---|\n{}\n## FastRP embeddings (dim {}, weights 0,0,1,6 over both arc directions)\n\n{}\nFiles: `nodes.parquet` (node_id, out_degree, in_degree, weighted_out_degree, component, pagerank), `ppr.parquet` (source, node_id, score), `embeddings.parquet` (node_id, embedding), `info.json`.\n",
+        "# spargraph demo\n\ninput: {source}\n\n| measure | value |\n|---|---|\n| nodes | {} |\n| edges | {} ({}) |\n| self-loops | {} |\n| isolated nodes | {} |\n| out-degree min / mean / max | {} / {:.2} / {} |\n| weakly connected components | {} |\n| CSR memory | {} bytes |\n\n## PageRank (damping 0.85, {} iterations)\n\n| node | score |\n|---|---|\n{}\n## Personalized PageRank from node {} (exact, top 20; first 5 shown)\n\n| node | score |\n|---|---|\n{}\n## FastRP embeddings (dim {}, weights 0,0,1,6 over both arc directions)\n\n{}\n## Communities (Leiden, directed modularity) and hierarchy (bottom-up)\n\n{} communities, modularity {:.4} (levels: {}); the hierarchy has {} leaves, cut here at {cut_k}.\n{}\nFiles: `nodes.parquet` (node_id, out_degree, in_degree, weighted_out_degree, component, pagerank, community, leaf, cut_{cut_k}), `ppr.parquet` (source, node_id, score), `embeddings.parquet` (node_id, embedding), `dendrogram.parquet` (scipy linkage over the leaves: left, right, height, size), `info.json`.\n",
         stats.n_nodes,
         stats.n_edges,
         if stats.directed { "directed" } else { "undirected" },
@@ -220,8 +275,32 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         name(ppr_source),
         ppr_lines,
         fastrp_config.dim,
-        fastrp_lines
+        fastrp_lines,
+        comm.n_communities,
+        comm.quality,
+        comm.levels
+            .iter()
+            .map(|l| l.n_communities.to_string())
+            .collect::<Vec<_>>()
+            .join(" > "),
+        tree.dendrogram.n_leaves,
+        community_lines
     );
+    let m = &tree.dendrogram.merges;
+    let dendrogram_table = Table::new()
+        .with(
+            "left",
+            Column::I64(m.iter().map(|x| x.left as i64).collect()),
+        )
+        .with(
+            "right",
+            Column::I64(m.iter().map(|x| x.right as i64).collect()),
+        )
+        .with("height", Column::F64(m.iter().map(|x| x.height).collect()))
+        .with(
+            "size",
+            Column::I64(m.iter().map(|x| x.size as i64).collect()),
+        );
     let embedding_table = Table::new()
         .with("node_id", Column::from_ids(all_external_ids(&g.ids)))
         .with("embedding", Column::Matrix { dim: embedding.dim, values: embedding.values })
@@ -231,6 +310,7 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
             write_table(&dir.join("nodes.parquet"), &nodes)?;
             write_table(&dir.join("ppr.parquet"), &ppr_table)?;
             write_table(&dir.join("embeddings.parquet"), &embedding_table)?;
+            write_table(&dir.join("dendrogram.parquet"), &dendrogram_table)?;
             let write = |name: &str, text: &str| {
                 std::fs::write(dir.join(name), text)
                     .map_err(|e| spargraph::io::IoError::write(dir.join(name), e))
