@@ -36,6 +36,7 @@ fn random_leaves(n: usize, m: usize, seed: u64) -> LeafGraph {
 }
 
 /// Greedy agglomeration by full search: the heights of its merges (finite ones).
+#[allow(clippy::needless_range_loop)]
 fn greedy_heights(g: &LeafGraph, linkage: Linkage) -> Vec<f64> {
     let n = g.rows.len();
     let mut w = vec![vec![0.0f64; n]; n];
