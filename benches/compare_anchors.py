@@ -14,7 +14,8 @@ Pairs compared (anchor task -> spargraph measurement of `spargraph bench`):
 With --pagerank: pagerank/* -> pagerank, ppr1/* -> ppr1, ppr64/* -> ppr64.
 With --fastrp: fastrp/scipy_d128 -> fastrp_d128 (same configuration; compute only).
 With --communities: community/networkit_PLM and community/igraph_leiden -> leiden
-(modularity, default settings; the note gives both modularities).
+(modularity, default settings; the note gives both modularities);
+hierarchy/sknetwork_Paris -> hierarchy_bottom_up and hierarchy_paris.
 Ratio = anchor median / spargraph median (above 1: spargraph is faster). Both sides
 take one warm-up and the median of --reps runs; spargraph runs on --threads threads
 (the anchors' torch and networkit tasks use 2). Node ids are taken as given
@@ -54,6 +55,8 @@ FASTRP_PAIRS = [
 COMMUNITY_PAIRS = [
     ("community/networkit_PLM", "leiden"),
     ("community/igraph_leiden", "leiden"),
+    ("hierarchy/sknetwork_Paris", "hierarchy_bottom_up"),
+    ("hierarchy/sknetwork_Paris", "hierarchy_paris"),
 ]
 
 
@@ -113,8 +116,8 @@ def main():
             note = f"busy {t.get('foreign_cpu_share', 0):.2f}"
             if s in our_q:
                 note += f"; Q {t.get('quality', {}).get('modularity', float('nan')):.4f} vs ours {our_q[s]:.4f}"
-            rows.append((stem, a, t["median_s"], ours[s], t["median_s"] / ours[s], note))
-    print(f"| graph | anchor task | anchor s | spargraph s | ratio | note |")
+            rows.append((stem, f"{a} / {s}", t["median_s"], ours[s], t["median_s"] / ours[s], note))
+    print(f"| graph | anchor task / ours | anchor s | spargraph s | ratio | note |")
     print("|---|---|---:|---:|---:|---|")
     for stem, a, at, st, r, note in rows:
         f = lambda x: "n/a" if x is None else f"{x:.4g}"

@@ -38,8 +38,8 @@ pub struct BenchArgs {
     /// 0,0,1,6, beta -0.9, s = sqrt(n), per-power normalisation, standardisation).
     #[arg(long)]
     fastrp: bool,
-    /// Also time Leiden (modularity, resolution 1, default settings) and report
-    /// the modularity it reaches.
+    /// Also time Leiden (modularity, resolution 1, default settings; reports the
+    /// modularity it reaches) and the two hierarchies (bottom-up and Paris).
     #[arg(long)]
     communities: bool,
     #[command(flatten)]
@@ -164,6 +164,22 @@ pub fn run(a: BenchArgs) -> Result<(), Error> {
             })
         });
         results.push(json!({"task": "leiden", "median_s": s, "modularity": quality}));
+        use spargraph::algorithms::hierarchy::{hierarchy, HierarchyConfig, HierarchyMethod};
+        for (task, method) in [
+            ("hierarchy_bottom_up", HierarchyMethod::BottomUp),
+            ("hierarchy_paris", HierarchyMethod::Paris),
+        ] {
+            let cfg = HierarchyConfig {
+                method,
+                ..HierarchyConfig::default()
+            };
+            let s = rep.phase(task, || {
+                median_time(a.reps, || {
+                    let _ = black_box(hierarchy(&g.graph, &cfg));
+                })
+            });
+            results.push(json!({"task": task, "median_s": s}));
+        }
     }
     rep.set("input", json!(a.input.input.display().to_string()));
     rep.set("nodes", json!(n));
