@@ -69,7 +69,7 @@ pub(crate) fn local_moving(
     pool: &ScratchPool<Accumulator>,
 ) -> usize {
     // Gains are in units of S; relative to all of S they are (half) quality gains.
-    let total_s: f64 = net.weights.iter().sum::<f64>() + net.self_weight.iter().sum::<f64>();
+    let total_s: f64 = net.total_off_diagonal() + net.self_weight.iter().sum::<f64>();
     let n = net.n();
     let mut totals = totals_of(net, comm);
     let mut active = vec![true; n];

@@ -119,7 +119,11 @@ pub(crate) fn network_for(
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0u64);
     let cap = if directed { 2 * out.nnz() } else { out.nnz() };
-    let (mut targets, mut weights) = (Vec::with_capacity(cap), Vec::with_capacity(cap));
+    let weighted = graph.is_weighted();
+    let (mut targets, mut weights) = (
+        Vec::with_capacity(cap),
+        Vec::with_capacity(if weighted { cap } else { 0 }),
+    );
     let mut self_weight = vec![0f64; n];
     let mut deg_out = vec![0f64; n];
     let mut deg_in = vec![0f64; n];
@@ -133,7 +137,9 @@ pub(crate) fn network_for(
                 deg_in[v] += factor * w;
             } else {
                 targets.push(u);
-                weights.push(factor * w);
+                if weighted {
+                    weights.push(factor * w);
+                }
                 deg_out[v] += w;
                 deg_in[u as usize] += w;
             }
@@ -142,7 +148,9 @@ pub(crate) fn network_for(
             for (u, w) in graph.incoming().row_entries(v) {
                 if u as usize != v {
                     targets.push(u);
-                    weights.push(w as f64);
+                    if weighted {
+                        weights.push(w as f64);
+                    }
                 }
             }
         }
@@ -165,10 +173,18 @@ pub(crate) fn network_for(
             (left, right, total)
         }
     };
+    // Unweighted input: every off-diagonal entry is `factor`; keep one row's worth.
+    let (weights, unit) = if graph.is_weighted() {
+        (weights, Vec::new())
+    } else {
+        let longest = offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        (Vec::new(), vec![factor; longest as usize])
+    };
     Network {
         offsets,
         targets,
         weights,
+        unit,
         self_weight,
         mass_out,
         mass_in,
