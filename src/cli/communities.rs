@@ -39,7 +39,7 @@ pub struct CommunitiesArgs {
     objective: Objective,
     /// Resolution gamma (> 0): larger gives smaller communities. For cpm, a density
     /// threshold (typically well below 1).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     resolution: f64,
     /// Full runs, each starting from the last one's partition (as igraph's
     /// n_iterations); 0 repeats until a run changes nothing or gains less than

@@ -235,7 +235,7 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         .with("pagerank", Column::F64(pr.scores.clone()))
         .with("community", Column::U32(comm.membership.clone()))
         .with("leaf", Column::U32(tree.leaf_of.clone()))
-        .with(format!("cut_{cut_k}"), Column::U32(cut.clone()))
+        .with("hierarchy_cut", Column::U32(cut.clone()))
         .with_metadata(
             "spargraph",
             json!({"command": "demo", "input": source}).to_string(),
@@ -259,7 +259,7 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
             "micro_f1": c.ratios[0].micro_f1_mean, "macro_f1": c.ratios[0].macro_f1_mean})),
     });
     let summary = format!(
-        "# spargraph demo\n\ninput: {source}\n\n| measure | value |\n|---|---|\n| nodes | {} |\n| edges | {} ({}) |\n| self-loops | {} |\n| isolated nodes | {} |\n| out-degree min / mean / max | {} / {:.2} / {} |\n| weakly connected components | {} |\n| CSR memory | {} bytes |\n\n## PageRank (damping 0.85, {} iterations)\n\n| node | score |\n|---|---|\n{}\n## Personalized PageRank from node {} (exact, top 20; first 5 shown)\n\n| node | score |\n|---|---|\n{}\n## FastRP embeddings (dim {}, weights 0,0,1,6 over both arc directions)\n\n{}\n## Communities (Leiden, directed modularity) and hierarchy (bottom-up)\n\n{} communities, modularity {:.4} (levels: {}); the hierarchy has {} leaves, cut here at {cut_k}.\n{}\nFiles: `nodes.parquet` (node_id, out_degree, in_degree, weighted_out_degree, component, pagerank, community, leaf, cut_{cut_k}), `ppr.parquet` (source, node_id, score), `embeddings.parquet` (node_id, embedding), `dendrogram.parquet` (scipy linkage over the leaves: left, right, height, size), `info.json`.\n",
+        "# spargraph demo\n\ninput: {source}\n\n| measure | value |\n|---|---|\n| nodes | {} |\n| edges | {} ({}) |\n| self-loops | {} |\n| isolated nodes | {} |\n| out-degree min / mean / max | {} / {:.2} / {} |\n| weakly connected components | {} |\n| CSR memory | {} bytes |\n\n## PageRank (damping 0.85, {} iterations)\n\n| node | score |\n|---|---|\n{}\n## Personalized PageRank from node {} (exact, top 20; first 5 shown)\n\n| node | score |\n|---|---|\n{}\n## FastRP embeddings (dim {}, weights 0,0,1,6 over both arc directions)\n\n{}\n## Communities (Leiden, directed modularity) and hierarchy (bottom-up)\n\n{} communities, modularity {:.4} (levels: {}); the hierarchy has {} leaves, cut here at {cut_k}.\n{}\nFiles: `nodes.parquet` (node_id, out_degree, in_degree, weighted_out_degree, component, pagerank, community, leaf, hierarchy_cut: the tree cut at {cut_k}), `ppr.parquet` (source, node_id, score), `embeddings.parquet` (node_id, embedding), `dendrogram.parquet` (scipy linkage over the leaves: left, right, height, size), `info.json`.\n",
         stats.n_nodes,
         stats.n_edges,
         if stats.directed { "directed" } else { "undirected" },

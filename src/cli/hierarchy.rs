@@ -19,7 +19,8 @@ use std::path::PathBuf;
 /// of the dendrogram; the node itself for Paris), and `cut_K` for each `--cuts K`,
 /// `cut_h<H>` for each `--cut-heights H` (uint32 cluster ids).
 /// Dendrogram (`--dendrogram`): Parquet `left`, `right` (int64), `height`
-/// (float64), `size` (int64): scipy's linkage matrix over the leaves,
+/// (float64), `size` (int64, leaves under the merge): scipy's linkage matrix over
+/// the leaves,
 /// `pyarrow.parquet.read_table(f).to_pandas().to_numpy()` feeds
 /// `scipy.cluster.hierarchy` directly. Heights are 1 / similarity (inverse edge
 /// density for bottom-up; as scikit-network's Paris for paris); separate
@@ -39,13 +40,18 @@ pub struct HierarchyArgs {
     /// Resolution of the fine Leiden clustering of bottom-up (> 0). Above 1 so the
     /// finest level is not merged; too high gives tiny leaves whose densities are
     /// noise (on hsbm16k: 2.5 and 3 recover all levels, 3.5 not the finest).
-    #[arg(long, default_value_t = 2.5)]
+    #[arg(long, default_value_t = 2.5, allow_hyphen_values = true)]
     fine_resolution: f64,
     /// Cut the tree into these numbers of clusters (one output column each).
     #[arg(long, value_delimiter = ',', value_name = "K1,K2,...")]
     cuts: Vec<usize>,
     /// Cut the tree at these heights (one output column each).
-    #[arg(long, value_delimiter = ',', value_name = "H1,H2,...")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "H1,H2,...",
+        allow_hyphen_values = true
+    )]
     cut_heights: Vec<f64>,
     /// Ground truth (node, label) file: report NMI and ARI of each cut against it.
     #[arg(long, value_name = "FILE")]
@@ -86,6 +92,25 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     }
     if a.cuts.contains(&0) {
         return Err(Error::option("cuts", "0 (a cut needs at least 1 cluster)"));
+    }
+    for (i, k) in a.cuts.iter().enumerate() {
+        if a.cuts[..i].contains(k) {
+            return Err(Error::option("cuts", format!("{k} (given twice)")));
+        }
+    }
+    for (i, h) in a.cut_heights.iter().enumerate() {
+        if a.cut_heights[..i]
+            .iter()
+            .any(|x| format!("{x}") == format!("{h}"))
+        {
+            return Err(Error::option("cut-heights", format!("{h} (given twice)")));
+        }
+    }
+    if a.dendrogram.as_ref() == Some(&a.output) {
+        return Err(Error::option(
+            "dendrogram",
+            format!("{} (the same file as --output)", a.output.display()),
+        ));
     }
     spargraph::io::atomic::check_output_path(&a.output)?;
     if let Some(d) = &a.dendrogram {

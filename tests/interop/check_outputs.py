@@ -51,6 +51,9 @@ DEMO_PPR_TOP_K = 20
 QUERIES = [(1, 1.0, 10), (2, 2.0, 10), (33, 1.0, 20), (34, 0.5, 20)]
 # spargraph stops at an L1 change of 1e-9 (error <= 1e-9 * d / (1 - d) ~ 6e-9).
 REF_TOL = 1e-7
+# Cuts of the football hierarchies; keep in step with run.sh.
+HIER_CUTS = [2, 12]
+FOOTBALL_NODES = 115
 
 PASSED = 0
 FAILED = 0
@@ -254,6 +257,13 @@ def check_ppr_order(label, path):
     keys = list(zip(t.column("source").to_pylist(), [-x for x in t.column("score").to_pylist()]))
     check_true(f"{label}: sorted by source then descending score (pyarrow)",
                all(a <= b for a, b in zip(keys, keys[1:])), short(keys))
+
+
+def same_partition(a, b):
+    """Whether two equally long labelings split their items the same way."""
+    ab, ba = {}, {}
+    return len(a) == len(b) and all(ab.setdefault(x, y) == y and ba.setdefault(y, x) == x
+                                    for x, y in zip(a, b))
 
 
 def ppr_rows_by_source(path):
@@ -763,7 +773,9 @@ def main(tmp):
         check_parquet_schema(f"{label}/nodes.parquet", p, [
             ("node_id", "int64", "BIGINT"), ("out_degree", "uint32", "UINTEGER"),
             ("in_degree", "uint32", "UINTEGER"), ("weighted_out_degree", "double", "DOUBLE"),
-            ("component", "uint32", "UINTEGER"), ("pagerank", "double", "DOUBLE")])
+            ("component", "uint32", "UINTEGER"), ("pagerank", "double", "DOUBLE"),
+            ("community", "uint32", "UINTEGER"), ("leaf", "uint32", "UINTEGER"),
+            ("hierarchy_cut", "uint32", "UINTEGER")])
         count_both(f"{label}/nodes.parquet", p, n_nodes)
         arcs = q1(f"SELECT count(DISTINCT (src, dst)) FROM {rp(orig)}")
         check(f"{label}/nodes.parquet: node_id set equals the input's ids (duckdb EXCEPT)",
@@ -1099,6 +1111,130 @@ def main(tmp):
                    f"(max |diff| <= {REF_TOL})", all(d <= REF_TOL for d in diffs.values()), str(diffs))
         js = load_json(os.path.join(JS, "ppr_queries.json"))
         check(f"{label}: --json sources", js.get("sources"), len(qids))
+
+    # --- 7. Communities and hierarchies of football.
+    football = os.path.join(IN, "football.parquet")
+
+    @group("communities football")
+    def _():
+        p = os.path.join(OUT, "communities_football.parquet")
+        label = "communities_football.parquet"
+        js = load_json(os.path.join(JS, "communities_football.json"))
+        levels = js.get("levels") or []
+        check_true(f"{label}: --json lists levels", len(levels) > 0, short(js))
+        check_parquet_schema(label, p, [("node_id", "int64", "BIGINT"), ("community", "uint32", "UINTEGER")]
+                             + [(f"level_{i}", "uint32", "UINTEGER") for i in range(len(levels))])
+        count_both(label, p, FOOTBALL_NODES)
+        check(f"{label}: node_id set equals football's ids, once each (duckdb)",
+              q1(f"SELECT count(*) = count(DISTINCT node_id) AND count(*) = (SELECT count(*) FROM "
+                 f"(SELECT src FROM {rp(football)} UNION SELECT dst FROM {rp(football)})) "
+                 f"FROM {rp(p)} WHERE node_id IN (SELECT src FROM {rp(football)} UNION SELECT dst "
+                 f"FROM {rp(football)})"), True)
+        last = f"level_{len(levels) - 1}"
+        check(f"{label}: {last} equals community (duckdb)",
+              q1(f"SELECT count(*) FROM {rp(p)} WHERE {last} <> community"), 0)
+        check(f"{label}: community ids are 0..k-1 with k the --json count (duckdb)",
+              q(f"SELECT count(DISTINCT community), min(community), max(community) FROM {rp(p)}"),
+              [(js.get("communities"), 0, js.get("communities", 0) - 1)])
+        check(f"{label}: each level's community count equals --json's (duckdb)",
+              [q1(f"SELECT count(DISTINCT level_{i}) FROM {rp(p)}") for i in range(len(levels))],
+              [lv.get("communities") for lv in levels])
+        # Modularity of the written partition, computed in DuckDB from the input edges.
+        modularity = q1(f"""
+            WITH e AS (SELECT DISTINCT least(src, dst) AS a, greatest(src, dst) AS b FROM {rp(football)}),
+                 c AS (SELECT node_id, community FROM {rp(p)}),
+                 m AS (SELECT count(*)::DOUBLE AS m FROM e),
+                 ends AS (SELECT ca.community AS x, cb.community AS y FROM e
+                          JOIN c ca ON ca.node_id = e.a JOIN c cb ON cb.node_id = e.b),
+                 inside AS (SELECT x AS k, count(*) AS l FROM ends WHERE x = y GROUP BY 1),
+                 deg AS (SELECT k, count(*) AS d FROM (SELECT x AS k FROM ends UNION ALL
+                         SELECT y FROM ends) GROUP BY 1)
+            SELECT sum(coalesce(l, 0) / m - (d / (2 * m)) ^ 2) FROM deg LEFT JOIN inside USING (k), m""")
+        quality = js.get("quality")
+        check_true(f"{label}: --json quality equals the modularity of the file's partition (duckdb, 1e-9)",
+                   quality is not None and abs(modularity - quality) <= 1e-9, f"{modularity} vs {quality}")
+        check_true(f"{label}: modularity > 0.55", modularity > 0.55, str(modularity))
+        check_true(f"{label}: --json nmi against the conferences > 0.8", (js.get("nmi") or 0) > 0.8, short(js))
+        meta = json.loads(pq.read_schema(p).metadata[b"spargraph"])
+        check(f"{label}: metadata command/objective/quality",
+              (meta.get("command"), meta.get("objective"), meta.get("quality")),
+              ("communities", "modularity", quality))
+
+    for method, name in (("bottom-up", "hierarchy_football"), ("paris", "paris_football")):
+        out_p = os.path.join(OUT, f"{name}.parquet")
+        z_p = os.path.join(OUT, ("dendrogram_football" if method == "bottom-up"
+                                 else "paris_dendrogram_football") + ".parquet")
+        js_p = os.path.join(JS, f"{name}.json")
+
+        @group(f"hierarchy {method} football")
+        def _():
+            label = f"{name}.parquet"
+            zlabel = os.path.basename(z_p)
+            js = load_json(js_p)
+            leaves = js.get("leaves")
+            check(f"{label}: --json inversions", js.get("inversions"), False)
+            if method == "paris":
+                check(f"{label}: --json leaves are the nodes", leaves, FOOTBALL_NODES)
+            check_parquet_schema(label, out_p, [("node_id", "int64", "BIGINT"), ("leaf", "uint32", "UINTEGER")]
+                                 + [(f"cut_{k}", "uint32", "UINTEGER") for k in HIER_CUTS])
+            count_both(label, out_p, FOOTBALL_NODES)
+            check(f"{label}: leaf ids are 0..leaves-1 (duckdb)",
+                  q(f"SELECT count(DISTINCT leaf), min(leaf), max(leaf) FROM {rp(out_p)}"),
+                  [(leaves, 0, (leaves or 0) - 1)])
+            check(f"{label}: cut_K has K clusters (duckdb)",
+                  [q1(f"SELECT count(DISTINCT cut_{k}) FROM {rp(out_p)}") for k in HIER_CUTS], HIER_CUTS)
+            check(f"{label}: every leaf lies in one cluster of each cut (duckdb)",
+                  q1(f"SELECT count(*) FROM (SELECT leaf FROM {rp(out_p)} GROUP BY leaf HAVING "
+                     + " OR ".join(f"count(DISTINCT cut_{k}) > 1" for k in HIER_CUTS) + ")"), 0)
+            check_parquet_schema(zlabel, z_p, [("left", "int64", "BIGINT"), ("right", "int64", "BIGINT"),
+                                               ("height", "double", "DOUBLE"), ("size", "int64", "BIGINT")])
+            count_both(zlabel, z_p, (leaves or 0) - 1)
+            check(f"{zlabel}: heights never decrease in file order (duckdb window)",
+                  q1(f"SELECT count(*) FROM (SELECT height, lag(height) OVER (ORDER BY file_row_number) AS prev "
+                     f"FROM read_parquet({lit(z_p)}, file_row_number = true)) WHERE height < prev"), 0)
+
+        @group(f"hierarchy {method} football scipy")
+        def _():
+            try:
+                import numpy as np
+                from scipy.cluster import hierarchy as sch
+            except ImportError:
+                print(f"skip hierarchy {method} scipy checks (scipy not importable)")
+                return
+            zlabel = os.path.basename(z_p)
+            t = pq.read_table(z_p)
+            # Without pandas: stack the four columns into scipy's float64 linkage matrix.
+            Z = np.column_stack([t.column(c).to_numpy().astype(np.float64)
+                                 for c in ("left", "right", "height", "size")])
+            n = Z.shape[0] + 1
+            valid = bool(sch.is_valid_linkage(Z))
+            why = ""
+            if not valid:
+                try:
+                    sch.is_valid_linkage(Z, throw=True)
+                except ValueError as e:
+                    why = f"{e}; "
+            check_true(f"{zlabel}: scipy is_valid_linkage", valid,
+                       f"{why}{n} leaves, last row's size {Z[-1, 3]:g}, sizes {short(Z[:, 3].astype(int).tolist())}")
+            # The same tree with scipy's counts (leaves under each merge), so that the
+            # tree itself is still checked when the size column is not scipy's.
+            counts = [1] * n
+            for a, b in Z[:, :2].astype(int):
+                counts.append(counts[a] + counts[b])
+            Zs = Z.copy()
+            Zs[:, 3] = counts[n:]
+            tag = "" if valid else " (sizes recounted as leaves)"
+            if not valid:
+                check_true(f"{zlabel}: scipy is_valid_linkage{tag}", sch.is_valid_linkage(Zs))
+            check_true(f"{zlabel}: scipy is_monotonic{tag}", sch.is_monotonic(Zs if not valid else Z))
+            nodes = pq.read_table(out_p)
+            leaf = nodes.column("leaf").to_pylist()
+            for k in HIER_CUTS:
+                f = sch.fcluster(Z if valid else Zs, k, "maxclust")
+                per_node = [int(f[l]) for l in leaf]
+                check_true(f"{zlabel}: scipy fcluster(Z, {k}, 'maxclust'){tag} is the cut_{k} partition",
+                           same_partition(per_node, nodes.column(f"cut_{k}").to_pylist()),
+                           f"fcluster gives {len(set(per_node))} clusters")
 
 
 if __name__ == "__main__":

@@ -135,6 +135,15 @@ fi
 run "$j/ppr_queries.json" ppr -q --json -i "$k" --sources-file "$in/queries.parquet" --top-k 0 \
     -o "$out/ppr_queries.parquet"
 
+# 7. Communities and hierarchies of football (cuts mirrored in check_outputs.py).
+f="$in/football.parquet"
+run "$j/communities_football.json" communities -q --json -i "$f" --truth "$in/football.labels.parquet" \
+    -o "$out/communities_football.parquet"
+run "$j/hierarchy_football.json" hierarchy -q --json -i "$f" --cuts 2,12 \
+    -o "$out/hierarchy_football.parquet" --dendrogram "$out/dendrogram_football.parquet"
+run "$j/paris_football.json" hierarchy -q --json -i "$f" --method paris --cuts 2,12 \
+    -o "$out/paris_football.parquet" --dendrogram "$out/paris_dendrogram_football.parquet"
+
 echo "--- checks"
 status=0
 "$py" "$here/check_outputs.py" "$tmp" || status=$?

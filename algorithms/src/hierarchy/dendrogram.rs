@@ -24,7 +24,8 @@ pub struct Dendrogram {
     pub n_leaves: usize,
     /// Merges by non-decreasing height.
     pub merges: Vec<Merge>,
-    /// Leaf weight (number of nodes in each leaf; 1 when leaves are nodes).
+    /// Nodes in each leaf (1 when leaves are nodes); `Merge::size` counts leaves,
+    /// as scipy does.
     pub leaf_sizes: Vec<u64>,
 }
 

@@ -75,6 +75,8 @@ pub fn agglomerate(graph: &LeafGraph, linkage: Linkage) -> Dendrogram {
         })
         .collect();
     let mut size: Vec<f64> = graph.sizes.iter().map(|&s| s as f64).collect();
+    // Leaves under each live cluster: scipy's `size` column.
+    let mut leaves = vec![1u64; n];
     let mut degree = graph.degrees.clone();
     let total: f64 = degree.iter().sum();
     // Slot i holds a live cluster; `id[i]` is its scipy id in creation order.
@@ -148,13 +150,15 @@ pub fn agglomerate(graph: &LeafGraph, linkage: Linkage) -> Dendrogram {
             *adj[keep].entry(c as u32).or_insert(0.0) += w;
         }
         let merged_size = size[a] + size[b];
+        let merged_leaves = leaves[a] + leaves[b];
         merges.push(Merge {
             left: id[a].min(id[b]),
             right: id[a].max(id[b]),
             height: 1.0 / s,
-            size: merged_size as u64,
+            size: merged_leaves,
         });
         size[keep] = merged_size;
+        leaves[keep] = merged_leaves;
         degree[keep] += degree[gone];
         id[keep] = (n + merges.len() - 1) as u32;
         alive[gone] = false;
@@ -162,14 +166,14 @@ pub fn agglomerate(graph: &LeafGraph, linkage: Linkage) -> Dendrogram {
     // Join the components, largest first... in order of their scipy ids.
     roots.sort_by_key(|&r| id[r]);
     if let Some((&first, rest)) = roots.split_first() {
-        let (mut acc_id, mut acc_size) = (id[first], size[first]);
+        let (mut acc_id, mut acc_leaves) = (id[first], leaves[first]);
         for &r in rest {
-            acc_size += size[r];
+            acc_leaves += leaves[r];
             merges.push(Merge {
                 left: acc_id.min(id[r]),
                 right: acc_id.max(id[r]),
                 height: f64::INFINITY,
-                size: acc_size as u64,
+                size: acc_leaves,
             });
             acc_id = (n + merges.len() - 1) as u32;
         }
