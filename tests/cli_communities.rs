@@ -554,10 +554,12 @@ fn bad_options_are_named_and_leave_outputs_alone() {
     hierarchy(&["--cuts", "1000"], "34 nodes");
     hierarchy(&["--cuts", "0"], "cuts");
     hierarchy(&["--cuts", "2,0"], "cuts");
-    // More clusters than the dendrogram has leaves (karate's fine clusters are
-    // far fewer than 30 at the default resolution).
-    hierarchy(&["--cuts", "30"], "leaves");
-    hierarchy(&["--cuts", "30"], "cuts");
+    // More clusters than the dendrogram has leaves (karate's Leiden fine clusters
+    // are far fewer than 30 at the default resolution; the spectral fine clustering
+    // would make as many as the largest cut).
+    hierarchy(&["--fine", "leiden", "--cuts", "30"], "leaves");
+    hierarchy(&["--fine", "leiden", "--cuts", "30"], "cuts");
+    hierarchy(&["--clusters", "0"], "clusters");
     hierarchy(&["--fine-resolution", "0"], "fine-resolution");
     hierarchy(&["--cut-heights", "nan"], "cut-heights");
     hierarchy(&["--method", "ward"], "ward");
@@ -601,7 +603,7 @@ fn bad_options_are_named_and_leave_outputs_alone() {
         [&c[..], &["--resolution", "0"]].concat(),
         [&c[..], &["--objective", "bipartite"]].concat(),
         vec!["communities", "-i", &m, "-o", &o],
-        [&h[..], &["--cuts", "30"]].concat(),
+        [&h[..], &["--fine", "leiden", "--cuts", "30"]].concat(),
         [&h[..], &["--cuts", "1000"]].concat(),
         [&h[..], &["--fine-resolution", "0"]].concat(),
     ] {
@@ -814,6 +816,8 @@ fn football_hierarchy_cuts_agree_with_its_dendrogram() {
         &dataset("football.parquet"),
         "--cut-heights",
         &hs,
+        "--cuts",
+        "2,12",
         "--output",
         &s(&out_h),
         "-q",

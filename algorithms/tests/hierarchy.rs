@@ -3,7 +3,7 @@
 
 use spargraph_algorithms::community::ari;
 use spargraph_algorithms::hierarchy::{
-    agglomerate, hierarchy, HierarchyConfig, HierarchyMethod, LeafGraph, Linkage,
+    agglomerate, hierarchy, FineClustering, HierarchyConfig, HierarchyMethod, LeafGraph, Linkage,
 };
 use spargraph_engine::builder::{build_graph, BuildOptions};
 use spargraph_engine::rng::Xoshiro256PlusPlus;
@@ -140,13 +140,23 @@ fn bottom_up_recovers_a_planted_three_level_tree() {
         }
     }
     let g = build_graph(n, &src, &dst, None, &BuildOptions::undirected()).unwrap();
-    let h = hierarchy(&g, &HierarchyConfig::default()).unwrap();
-    assert!(!h.dendrogram.has_inversions());
-    for (k, shift) in [(2usize, 2u32), (4, 1), (8, 0)] {
-        let truth: Vec<u32> = (0..n).map(|v| (v / size) as u32 >> shift).collect();
-        let got = h.cut(k).unwrap();
-        let score = ari(&got, &truth).unwrap();
-        assert!(score > 0.95, "cut {k}: ARI {score}");
+    for fine in [FineClustering::Spectral, FineClustering::Leiden] {
+        let cfg = HierarchyConfig {
+            fine,
+            ..HierarchyConfig::default()
+        };
+        let h = hierarchy(&g, &cfg).unwrap();
+        assert!(!h.dendrogram.has_inversions());
+        if fine == FineClustering::Spectral {
+            // The Bethe-Hessian has one negative eigenvalue per planted block.
+            assert_eq!(h.dendrogram.n_leaves, 8);
+        }
+        for (k, shift) in [(2usize, 2u32), (4, 1), (8, 0)] {
+            let truth: Vec<u32> = (0..n).map(|v| (v / size) as u32 >> shift).collect();
+            let got = h.cut(k).unwrap();
+            let score = ari(&got, &truth).unwrap();
+            assert!(score > 0.95, "{fine:?} cut {k}: ARI {score}");
+        }
     }
     let paris = hierarchy(
         &g,

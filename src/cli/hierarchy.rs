@@ -6,7 +6,9 @@ use super::report::Reporter;
 use clap::Args;
 use serde_json::json;
 use spargraph::algorithms::community::{ari, nmi};
-use spargraph::algorithms::hierarchy::{hierarchy, HierarchyConfig, HierarchyMethod};
+use spargraph::algorithms::hierarchy::{
+    hierarchy, FineClustering, HierarchyConfig, HierarchyMethod,
+};
 use spargraph::io::parquet_table::write_table;
 use spargraph::io::{Column, Table};
 use spargraph::load::{all_external_ids, load_graph};
@@ -37,6 +39,17 @@ pub struct HierarchyArgs {
     /// edge density) or paris (scikit-network's Paris, on the nodes).
     #[arg(long, default_value = "bottom-up", value_parser = parse_method)]
     method: HierarchyMethod,
+    /// Fine clustering of bottom-up: spectral (Bethe-Hessian, the paper's), leiden
+    /// (at --fine-resolution), or auto (spectral up to 50,000 nodes).
+    #[arg(long, default_value = "auto", value_parser = parse_fine)]
+    fine: FineClustering,
+    /// Number of spectral clusters (default: the number of negative eigenvalues of
+    /// the Bethe-Hessian, at most --max-clusters, at least the largest --cuts).
+    #[arg(long, value_name = "K")]
+    clusters: Option<usize>,
+    /// Largest number of spectral clusters estimated.
+    #[arg(long, default_value_t = 32, value_name = "K")]
+    max_clusters: usize,
     /// Resolution of the fine Leiden clustering of bottom-up (> 0). Above 1 so the
     /// finest level is not merged; too high gives tiny leaves whose densities are
     /// noise (on hsbm16k: 2.5 and 3 recover all levels, 3.5 not the finest).
@@ -73,6 +86,10 @@ pub struct HierarchyArgs {
 }
 
 fn parse_method(s: &str) -> Result<HierarchyMethod, String> {
+    s.parse()
+}
+
+fn parse_fine(s: &str) -> Result<FineClustering, String> {
     s.parse()
 }
 
@@ -116,8 +133,18 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     if let Some(d) = &a.dendrogram {
         spargraph::io::atomic::check_output_path(d)?;
     }
+    if a.clusters == Some(0) {
+        return Err(Error::option("clusters", "0 (must be at least 1)"));
+    }
+    if a.max_clusters == 0 {
+        return Err(Error::option("max-clusters", "0 (must be at least 1)"));
+    }
     let config = HierarchyConfig {
         method: a.method,
+        fine: a.fine,
+        clusters: a.clusters,
+        max_clusters: a.max_clusters,
+        min_clusters: a.cuts.iter().copied().max().unwrap_or(1),
         fine_resolution: a.fine_resolution,
         seed: a.common.seed,
     };
@@ -142,8 +169,8 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
         return Err(Error::option(
             "cuts",
             format!(
-                "{k} (the dendrogram has {leaves} leaves, the fine clusters; raise \
-                 --fine-resolution for finer leaves)"
+                "{k} (the dendrogram has {leaves} leaves, the fine clusters; ask for \
+                 more with --clusters, or --fine leiden with a higher --fine-resolution)"
             ),
         ));
     }
@@ -173,6 +200,7 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
         table = table.with(name, Column::U32(labels));
     }
     let meta = json!({"command": "hierarchy", "method": format!("{:?}", config.method),
+                      "fine": format!("{:?}", config.fine), "clusters": config.clusters,
                       "fine_resolution": config.fine_resolution, "seed": config.seed,
                       "leaves": leaves, "merges": h.dendrogram.merges.len()})
     .to_string();

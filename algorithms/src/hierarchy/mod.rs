@@ -15,6 +15,7 @@
 
 mod dendrogram;
 mod linkage;
+mod spectral;
 
 pub use dendrogram::{Dendrogram, Merge};
 pub use linkage::{agglomerate, LeafGraph, Linkage};
@@ -47,11 +48,47 @@ impl std::str::FromStr for HierarchyMethod {
     }
 }
 
+/// The fine clustering of the bottom-up method.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FineClustering {
+    /// Spectral up to 50,000 nodes, Leiden above (default).
+    #[default]
+    Auto,
+    /// Bethe-Hessian spectral clustering (the paper's): the cluster count is the
+    /// number of negative eigenvalues of `H(r)` unless given.
+    Spectral,
+    /// Leiden (modularity) at `fine_resolution`.
+    Leiden,
+}
+
+impl std::str::FromStr for FineClustering {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(FineClustering::Auto),
+            "spectral" => Ok(FineClustering::Spectral),
+            "leiden" => Ok(FineClustering::Leiden),
+            _ => Err(format!(
+                "unknown fine clustering {s:?} (expected auto, spectral or leiden)"
+            )),
+        }
+    }
+}
+
 /// Options of [`hierarchy`] (and of `spargraph hierarchy`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct HierarchyConfig {
     /// Bottom-up (default) or Paris.
     pub method: HierarchyMethod,
+    /// The fine clustering of bottom-up (default: spectral up to 50,000 nodes).
+    pub fine: FineClustering,
+    /// The number of spectral clusters (default: estimated from the spectrum).
+    pub clusters: Option<usize>,
+    /// The largest number of spectral clusters estimated (default 32).
+    pub max_clusters: usize,
+    /// The fewest spectral clusters: an estimate below it is raised to it (default
+    /// 1; the command line sets it to the largest `--cuts`).
+    pub min_clusters: usize,
     /// Resolution of the fine Leiden clustering (default 2.5: above modularity's 1,
     /// so that the finest planted level is not merged; over-splitting is repaired
     /// by the linkage, which merges pieces of one block first).
@@ -64,6 +101,10 @@ impl Default for HierarchyConfig {
     fn default() -> Self {
         HierarchyConfig {
             method: HierarchyMethod::BottomUp,
+            fine: FineClustering::Auto,
+            clusters: None,
+            max_clusters: 32,
+            min_clusters: 1,
             fine_resolution: 2.5,
             seed: 42,
         }
@@ -111,6 +152,12 @@ pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, A
     let n = graph.n_nodes();
     let leaf_of: Vec<u32> = match config.method {
         HierarchyMethod::Paris => (0..n as u32).collect(),
+        HierarchyMethod::BottomUp
+            if config.fine == FineClustering::Spectral
+                || (config.fine == FineClustering::Auto && n <= 50_000) =>
+        {
+            spectral_leaves(graph, config)?
+        }
         HierarchyMethod::BottomUp => {
             let cfg = CommunityConfig {
                 resolution: config.fine_resolution,
@@ -130,6 +177,55 @@ pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, A
         leaf_of,
         dendrogram: agglomerate(&leaves, linkage),
     })
+}
+
+/// Bethe-Hessian clusters of `graph` taken as undirected (`A + A^T` when directed).
+fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, AlgorithmError> {
+    if config.clusters == Some(0) || config.max_clusters == 0 {
+        return Err(AlgorithmError::InvalidOption {
+            name: "clusters",
+            value: "0".into(),
+            expected: "must be at least 1",
+        });
+    }
+    let n = graph.n_nodes();
+    let mut offsets = vec![0u64];
+    let (mut targets, mut weights) = (Vec::new(), Vec::new());
+    for v in 0..n {
+        let mut push = |u: u32, w: f32| {
+            if u as usize != v {
+                targets.push(u);
+                weights.push(w as f64);
+            }
+        };
+        for (u, w) in graph.out().row_entries(v) {
+            push(u, w);
+        }
+        if graph.is_directed() {
+            for (u, w) in graph.incoming().row_entries(v) {
+                push(u, w);
+            }
+        }
+        offsets.push(targets.len() as u64);
+    }
+    let rows = spectral::SymmetricRows {
+        offsets: &offsets,
+        targets: &targets,
+        weights: &weights,
+    };
+    let (labels, k) =
+        spectral::bethe_hessian_clusters(&rows, config.clusters, config.max_clusters, config.seed)?;
+    if config.clusters.is_none() && k < config.min_clusters.min(n) {
+        let wanted = Some(config.min_clusters.min(n));
+        return Ok(spectral::bethe_hessian_clusters(
+            &rows,
+            wanted,
+            config.max_clusters,
+            config.seed,
+        )?
+        .0);
+    }
+    Ok(labels)
 }
 
 /// The graph between leaves: `w(Ci, Cj)` sums the edges between them (each once),
