@@ -29,6 +29,10 @@ pub(crate) struct SymmetricRows<'a> {
     pub weights: &'a [f64],
 }
 
+/// When Lanczos may stop: converged Ritz values (descending), the next Ritz value,
+/// the converged counts so far.
+type StopRule<'a> = dyn Fn(&[f64], Option<f64>, &[usize]) -> bool + 'a;
+
 /// `q_k . w` for every `k` in one pass over `w`, by fixed blocks summed in order.
 fn many_dots(q: &[Vec<f64>], w: &[f64]) -> Vec<f64> {
     let parts: Vec<Vec<f64>> = w
@@ -175,10 +179,10 @@ fn lanczos(
     steps: usize,
     apply: &(dyn Fn(&[f64], &mut [f64]) + Sync),
     want: usize,
-    stop: &dyn Fn(&[f64], Option<f64>, &[usize]) -> bool,
+    stop: &StopRule<'_>,
     seed: u64,
 ) -> (Vec<f64>, Vec<Vec<f64>>) {
-    let mut rng = Xoshiro256PlusPlus::new(seed ^ 0x1A9C_705);
+    let mut rng = Xoshiro256PlusPlus::new(seed ^ 0x01A9_C705);
     let mut q: Vec<Vec<f64>> = Vec::with_capacity(steps + 1);
     let mut v: Vec<f64> = (0..n).map(|_| rng.next_f64() - 0.5).collect();
     let norm = dot(&v, &v).sqrt();
@@ -372,8 +376,8 @@ fn kmeans(points: &[f64], dim: usize, k: usize, seed: u64, restarts: usize) -> V
             labels = next;
             let mut sums = vec![0f64; k * dim];
             let mut counts = vec![0usize; k];
-            for i in 0..n {
-                let c = labels[i] as usize;
+            for (i, &l) in labels.iter().enumerate() {
+                let c = l as usize;
                 counts[c] += 1;
                 for (s, x) in sums[c * dim..(c + 1) * dim].iter_mut().zip(row(i)) {
                     *s += x;
