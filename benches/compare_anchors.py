@@ -89,7 +89,11 @@ def main():
     for g in args.graphs:
         g = str(Path(g).resolve())
         stem = Path(g).stem
-        sp = subprocess.run([args.spargraph, "bench", "--input", g, "--node-ids", "identity", "--reps", str(args.reps),
+        # A `weight` column is used by the anchors (tasks on weighted graphs): load it too.
+        has_weight = subprocess.run([py, "-c", "import sys, pyarrow.parquet as pq; print('weight' in pq.read_schema(sys.argv[1]).names)", g],
+                                    capture_output=True, text=True).stdout.strip() == "True"
+        sp = subprocess.run([args.spargraph, "bench", "--input", g, "--node-ids", "identity", "--reps", str(args.reps)]
+                            + (["--weight-col", "weight"] if has_weight else []) + [
                              "--dims", "64,256", "--threads", str(args.threads), "--json", "--quiet"]
                             + (["--pagerank"] if (args.pagerank or args.only_pagerank) else [])
                             + (["--fastrp"] if (args.fastrp or args.only_fastrp) else [])
