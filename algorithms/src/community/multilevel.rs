@@ -197,14 +197,14 @@ pub fn communities(
     };
     // The first run's levels (the hierarchy built up from single nodes, or from the
     // initial membership), then the final partition if later runs changed it.
-    let mut levels: Vec<Vec<u32>> = Vec::new();
+    let mut levels: Vec<(Vec<u32>, f64)> = Vec::new();
     let until_stable = config.iterations == 0;
     let mut best_quality = if until_stable { quality(&start)? } else { 0.0 };
     for run in 0..runs {
         let seed = SplitMix64::mix(config.seed ^ SplitMix64::mix(run as u64 + 1));
         let run_levels = one_run(&base, &start, config, seed);
         let last = match run_levels.last() {
-            Some(l) if *l != start => l.clone(),
+            Some((l, _)) if *l != start => l.clone(),
             _ => break,
         };
         if run == 0 {
@@ -222,20 +222,21 @@ pub fn communities(
             }
         }
     }
-    if levels.last() != Some(&start) {
-        levels.push(start.clone());
+    if levels.last().map(|l| &l.0) != Some(&start) {
+        let q = quality(&start)?;
+        levels.push((start.clone(), q));
     }
-    let levels = levels
+    let levels: Vec<Level> = levels
         .into_iter()
-        .map(|m| {
+        .map(|(m, quality)| {
             let (membership, k) = renumber_by_size(&m);
-            Ok(Level {
-                quality: quality(&membership)?,
+            Level {
+                quality,
                 membership,
                 n_communities: k,
-            })
+            }
         })
-        .collect::<Result<Vec<_>, AlgorithmError>>()?;
+        .collect();
     let last = levels.last().expect("at least one level").clone();
     Ok(Communities {
         membership: last.membership,
@@ -247,10 +248,16 @@ pub fn communities(
 
 /// One multilevel run from `start` (a membership of the original nodes, ids
 /// `0..k`); returns the partition of the original nodes after each level's local
-/// moving (consecutive duplicates dropped).
-fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -> Vec<Vec<u32>> {
+/// moving (consecutive duplicates dropped) with its quality, computed on that
+/// level's network (aggregation keeps every sum the quality needs).
+fn one_run(
+    base: &Network,
+    start: &[u32],
+    config: &CommunityConfig,
+    seed: u64,
+) -> Vec<(Vec<u32>, f64)> {
     let n = base.n();
-    let mut levels: Vec<Vec<u32>> = Vec::new();
+    let mut levels: Vec<(Vec<u32>, f64)> = Vec::new();
     if n == 0 {
         return levels;
     }
@@ -281,8 +288,12 @@ fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -
         );
         let k = compact(&mut comm);
         let at_level: Vec<u32> = node_to_super.iter().map(|&s| comm[s as usize]).collect();
-        if levels.last() != Some(&at_level) {
-            levels.push(at_level);
+        if levels.last().map(|l| &l.0) != Some(&at_level) {
+            let mut q = network_quality(net, &comm, k, gamma);
+            if config.objective == Objective::Cpm {
+                q += gamma * n as f64; // CPM's n_c (n_c - 1) = Out_c In_c - n_c
+            }
+            levels.push((at_level, q));
         }
         if k == net.n() {
             break;
@@ -310,6 +321,32 @@ fn one_run(base: &Network, start: &[u32], config: &CommunityConfig, seed: u64) -
         owned = Some(aggregated);
     }
     levels
+}
+
+/// `sum_c [ L_c / W - gamma Out_c In_c / W^2 ]` of `comm` (ids below `k`) on
+/// `net`, with `L_c` half the weight of `S` inside `c`; 0 without edges (as
+/// [`modularity`] returns).
+fn network_quality(net: &Network, comm: &[u32], k: usize, gamma: f64) -> f64 {
+    if net.total <= 0.0 {
+        return 0.0;
+    }
+    let (mut inside, mut out, mut inn) = (vec![0f64; k], vec![0f64; k], vec![0f64; k]);
+    for v in 0..net.n() {
+        let c = comm[v] as usize;
+        let (t, w) = net.row(v);
+        inside[c] += net.self_weight[v]
+            + t.iter()
+                .zip(w)
+                .filter(|(&u, _)| comm[u as usize] as usize == c)
+                .map(|(_, &w)| w)
+                .sum::<f64>();
+        out[c] += net.mass_out[v];
+        inn[c] += net.mass_in[v];
+    }
+    let w = net.total;
+    (0..k)
+        .map(|c| 0.5 * inside[c] / w - gamma * out[c] * inn[c] / (w * w))
+        .sum()
 }
 
 /// A seeded random permutation of `0..n` (Fisher-Yates).
