@@ -3,7 +3,7 @@
 //! allocator caches excluded), as a multiple of the CSR's own size; also the median
 //! time of `--reps` runs of Leiden (for profiling without the loading).
 //!
-//! Run: `cargo run --release --example community_memory -- FILE.parquet [--weight-col W] [--reps N]`
+//! Run: `cargo run --release --example community_memory -- FILE.parquet [--weight-col W] [--reps N] [--only leiden|BottomUp|Paris]`
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -57,7 +57,11 @@ fn main() {
     let g = spargraph::load::load_graph(std::path::Path::new(path), &options).unwrap();
     let csr = g.graph.memory_bytes() as f64;
     let mib = |x: f64| x / 1048576.0;
+    let only = flag("--only");
     let measure = |name: &str, f: &mut dyn FnMut()| {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            return;
+        }
         let before = LIVE.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
         let mut times = Vec::new();

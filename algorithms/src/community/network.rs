@@ -14,18 +14,31 @@ use rayon::prelude::*;
 
 use super::scratch::ScratchPool;
 
+/// Entries of consecutive rows of a [`Network`].
+#[derive(Clone, Debug)]
+pub(crate) struct Chunk {
+    /// Offset of the chunk's first entry among all entries.
+    pub base: u64,
+    /// Neighbours (no self-loops).
+    pub targets: Vec<u32>,
+    /// `S(v, u)` for each entry; empty when every entry weighs `unit[0]`
+    /// (unweighted input: saves 8 bytes per entry at level 0).
+    pub weights: Vec<f64>,
+}
+
 /// `S = A + A^T` without its diagonal (rows may repeat a neighbour: the engine
 /// always accumulates by community), the diagonal apart, and the node masses.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
-    /// Row offsets into `targets` and `weights` (`n + 1` entries).
+    /// Row offsets (`n + 1` entries) into the concatenation of the chunks.
     pub offsets: Vec<u64>,
-    /// Neighbours (no self-loops).
-    pub targets: Vec<u32>,
-    /// `S(v, u)` for each entry; empty when every entry has the same weight,
-    /// `unit[0]` (unweighted input: saves 8 bytes per entry at level 0).
-    pub weights: Vec<f64>,
-    /// `unit` repeated over the longest row, for rows of an unweighted network.
+    /// Row `v`'s entries live in chunk `v >> chunk_shift` (63: a single chunk).
+    /// Aggregated networks keep the blocks they were built in, so building one
+    /// never holds two copies of its entries.
+    pub chunk_shift: u32,
+    /// The entries, in chunks of consecutive rows.
+    pub chunks: Vec<Chunk>,
+    /// `unit` repeated over the longest row, for chunks without weights.
     pub unit: Vec<f64>,
     /// `S(v, v)`: twice the weight inside the super-node.
     pub self_weight: Vec<f64>,
@@ -48,23 +61,28 @@ impl Network {
     /// Entries of row `v`.
     #[inline]
     pub fn row(&self, v: usize) -> (&[u32], &[f64]) {
-        let r = self.offsets[v] as usize..self.offsets[v + 1] as usize;
-        let len = r.len();
-        let w = if self.weights.is_empty() {
-            &self.unit[..len]
+        let c = &self.chunks[v >> self.chunk_shift];
+        let r = (self.offsets[v] - c.base) as usize..(self.offsets[v + 1] - c.base) as usize;
+        let w = if c.weights.is_empty() {
+            &self.unit[..r.len()]
         } else {
-            &self.weights[r.clone()]
+            &c.weights[r.clone()]
         };
-        (&self.targets[r], w)
+        (&c.targets[r], w)
     }
 
     /// Sum of all entries of `S` off the diagonal.
     pub fn total_off_diagonal(&self) -> f64 {
-        if self.weights.is_empty() {
-            self.unit.first().copied().unwrap_or(0.0) * self.targets.len() as f64
-        } else {
-            self.weights.iter().sum()
-        }
+        self.chunks
+            .iter()
+            .map(|c| {
+                if c.weights.is_empty() {
+                    self.unit.first().copied().unwrap_or(0.0) * c.targets.len() as f64
+                } else {
+                    c.weights.iter().sum()
+                }
+            })
+            .sum()
     }
 
     /// The coarser network whose node `k` is the set of nodes `v` with
@@ -79,7 +97,7 @@ impl Network {
         pool: &ScratchPool<Accumulator>,
     ) -> Network {
         let members = group_by(cluster, n_clusters);
-        // Blocks of clusters, each built into its own buffers, then concatenated.
+        // Blocks of clusters, each built into its own chunk (a power of two rows).
         const BLOCK: usize = 2048;
         let blocks: Vec<RowBlock> = (0..n_clusters)
             .step_by(BLOCK)
@@ -111,24 +129,27 @@ impl Network {
                     lens.push((targets.len() - before) as u64);
                     selfs.push(inside);
                 }
+                // Rows were appended with amortised doubling: give the slack back.
+                targets.shrink_to_fit();
+                weights.shrink_to_fit();
                 (lens, targets, weights, selfs)
             })
             .collect();
-        let nnz: usize = blocks.iter().map(|b| b.1.len()).sum();
         let mut offsets = Vec::with_capacity(n_clusters + 1);
         offsets.push(0u64);
-        let (mut targets, mut weights, mut self_weight) = (
-            Vec::with_capacity(nnz),
-            Vec::with_capacity(nnz),
-            Vec::with_capacity(n_clusters),
-        );
-        for (lens, t, w, s) in blocks {
+        let mut self_weight = Vec::with_capacity(n_clusters);
+        let mut chunks = Vec::with_capacity(blocks.len());
+        for (lens, targets, weights, selfs) in blocks {
+            let base = *offsets.last().expect("starts with 0");
             for len in lens {
                 offsets.push(offsets.last().unwrap() + len);
             }
-            targets.extend_from_slice(&t);
-            weights.extend_from_slice(&w);
-            self_weight.extend_from_slice(&s);
+            self_weight.extend_from_slice(&selfs);
+            chunks.push(Chunk {
+                base,
+                targets,
+                weights,
+            });
         }
         let sum_by = |x: &[f64]| -> Vec<f64> {
             (0..n_clusters)
@@ -137,8 +158,8 @@ impl Network {
         };
         Network {
             offsets,
-            targets,
-            weights,
+            chunk_shift: BLOCK.trailing_zeros(),
+            chunks,
             unit: Vec::new(),
             self_weight,
             mass_out: sum_by(&self.mass_out),
@@ -291,8 +312,12 @@ mod tests {
         let deg: Vec<f64> = rows.iter().map(|r| r.len() as f64).collect();
         Network {
             offsets,
-            targets,
-            weights,
+            chunk_shift: 63,
+            chunks: vec![Chunk {
+                base: 0,
+                targets,
+                weights,
+            }],
             unit: Vec::new(),
             self_weight: vec![0.0; 6],
             mass_out: deg.clone(),

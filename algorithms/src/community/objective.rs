@@ -2,7 +2,7 @@
 
 use spargraph_engine::Graph;
 
-use super::network::Network;
+use super::network::{Chunk, Network};
 use crate::error::AlgorithmError;
 
 /// What the clustering maximises. Each is
@@ -182,8 +182,12 @@ pub(crate) fn network_for(
     };
     Network {
         offsets,
-        targets,
-        weights,
+        chunk_shift: 63,
+        chunks: vec![Chunk {
+            base: 0,
+            targets,
+            weights,
+        }],
         unit,
         self_weight,
         mass_out,
