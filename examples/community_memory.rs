@@ -5,38 +5,16 @@
 //!
 //! Run: `cargo run --release --example community_memory -- FILE.parquet [--weight-col W] [--reps N] [--only leiden|BottomUp|Paris]`
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use spargraph::algorithms::community::{communities, CommunityConfig, CommunityInput};
 use spargraph::algorithms::hierarchy::{hierarchy, HierarchyConfig, HierarchyMethod};
 
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        p
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(l) };
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -62,8 +40,7 @@ fn main() {
         if only.as_deref().is_some_and(|o| !name.contains(o)) {
             return;
         }
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
+        let before = counting_alloc::reset_peak();
         let mut times = Vec::new();
         for _ in 0..reps {
             let t = Instant::now();
@@ -71,7 +48,7 @@ fn main() {
             times.push(t.elapsed().as_secs_f64());
         }
         times.sort_by(f64::total_cmp);
-        let peak = (PEAK.load(Ordering::Relaxed) - before) as f64;
+        let peak = (counting_alloc::peak() - before) as f64;
         println!(
             "{path} {name}: CSR {:.1} MiB | peak heap above the graph {:.1} MiB = {:.2}x CSR | median {:.4} s",
             mib(csr),

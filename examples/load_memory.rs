@@ -4,34 +4,11 @@
 //!
 //! Run: `cargo run --release --example load_memory -- FILE.parquet [--directed]`
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        p
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(l) };
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 fn main() {
     let path = std::env::args()
@@ -43,12 +20,11 @@ fn main() {
         id_mode: spargraph::engine::idmap::IdMode::Identity,
         ..Default::default()
     };
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = counting_alloc::reset_peak();
     let rows = spargraph::load::read_edge_rows(std::path::Path::new(&path), &options).unwrap();
-    let peak_read = PEAK.load(Ordering::Relaxed) - before;
+    let peak_read = counting_alloc::peak() - before;
     let g = spargraph::load::build_from_rows(rows, &options, &path).unwrap();
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let peak = counting_alloc::peak() - before;
     eprintln!("peak after read {:.1} MiB", peak_read as f64 / 1048576.0);
     let csr = g.graph.memory_bytes();
     let decoded = g.input_edges * 16

@@ -127,12 +127,7 @@ pub fn run(a: CommunitiesArgs) -> Result<(), Error> {
         seed: a.common.seed,
         ..CommunityConfig::default()
     };
-    if !(config.resolution.is_finite() && config.resolution > 0.0) {
-        return Err(Error::option(
-            "resolution",
-            format!("{} (must be a positive number)", config.resolution),
-        ));
-    }
+    config.validate()?;
     spargraph::io::atomic::check_output_path(&a.output)?;
     let mut rep = Reporter::new("communities", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {

@@ -286,21 +286,7 @@ pub fn run(a: DemoArgs) -> Result<(), Error> {
         tree.dendrogram.n_leaves,
         community_lines
     );
-    let m = &tree.dendrogram.merges;
-    let dendrogram_table = Table::new()
-        .with(
-            "left",
-            Column::I64(m.iter().map(|x| x.left as i64).collect()),
-        )
-        .with(
-            "right",
-            Column::I64(m.iter().map(|x| x.right as i64).collect()),
-        )
-        .with("height", Column::F64(m.iter().map(|x| x.height).collect()))
-        .with(
-            "size",
-            Column::I64(m.iter().map(|x| x.size as i64).collect()),
-        );
+    let dendrogram_table = super::hierarchy::dendrogram_table(&tree.dendrogram);
     let embedding_table = Table::new()
         .with("node_id", Column::from_ids(all_external_ids(&g.ids)))
         .with("embedding", Column::Matrix { dim: embedding.dim, values: embedding.values })

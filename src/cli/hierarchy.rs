@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 use spargraph::algorithms::community::{ari, nmi};
 use spargraph::algorithms::hierarchy::{
-    hierarchy, FineClustering, HierarchyConfig, HierarchyMethod,
+    hierarchy, Dendrogram, FineClustering, HierarchyConfig, HierarchyMethod,
 };
 use spargraph::io::parquet_table::write_table;
 use spargraph::io::{Column, Table};
@@ -85,6 +85,26 @@ pub struct HierarchyArgs {
     common: CommonArgs,
 }
 
+/// scipy's linkage matrix as a table: `left`, `right` (int64), `height` (float64),
+/// `size` (int64, leaves under the merge).
+pub fn dendrogram_table(d: &Dendrogram) -> Table {
+    let m = &d.merges;
+    Table::new()
+        .with(
+            "left",
+            Column::I64(m.iter().map(|x| x.left as i64).collect()),
+        )
+        .with(
+            "right",
+            Column::I64(m.iter().map(|x| x.right as i64).collect()),
+        )
+        .with("height", Column::F64(m.iter().map(|x| x.height).collect()))
+        .with(
+            "size",
+            Column::I64(m.iter().map(|x| x.size as i64).collect()),
+        )
+}
+
 fn parse_method(s: &str) -> Result<HierarchyMethod, String> {
     s.parse()
 }
@@ -95,12 +115,6 @@ fn parse_fine(s: &str) -> Result<FineClustering, String> {
 
 pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     a.common.init()?;
-    if !(a.fine_resolution.is_finite() && a.fine_resolution > 0.0) {
-        return Err(Error::option(
-            "fine-resolution",
-            format!("{} (must be a positive number)", a.fine_resolution),
-        ));
-    }
     if let Some(&h) = a.cut_heights.iter().find(|h| h.is_nan()) {
         return Err(Error::option(
             "cut-heights",
@@ -133,12 +147,6 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     if let Some(d) = &a.dendrogram {
         spargraph::io::atomic::check_output_path(d)?;
     }
-    if a.clusters == Some(0) {
-        return Err(Error::option("clusters", "0 (must be at least 1)"));
-    }
-    if a.max_clusters == 0 {
-        return Err(Error::option("max-clusters", "0 (must be at least 1)"));
-    }
     let config = HierarchyConfig {
         method: a.method,
         fine: a.fine,
@@ -148,6 +156,7 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
         fine_resolution: a.fine_resolution,
         seed: a.common.seed,
     };
+    config.validate()?;
     let mut rep = Reporter::new("hierarchy", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())
@@ -207,22 +216,7 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     let table = table.with_metadata("spargraph", meta.clone());
     rep.phase("write", || -> Result<(), Error> {
         if let Some(path) = &a.dendrogram {
-            let m = &h.dendrogram.merges;
-            let z = Table::new()
-                .with(
-                    "left",
-                    Column::I64(m.iter().map(|x| x.left as i64).collect()),
-                )
-                .with(
-                    "right",
-                    Column::I64(m.iter().map(|x| x.right as i64).collect()),
-                )
-                .with("height", Column::F64(m.iter().map(|x| x.height).collect()))
-                .with(
-                    "size",
-                    Column::I64(m.iter().map(|x| x.size as i64).collect()),
-                )
-                .with_metadata("spargraph", meta.clone());
+            let z = dendrogram_table(&h.dendrogram).with_metadata("spargraph", meta.clone());
             write_table(path, &z)?;
         }
         write_table(&a.output, &table)?;

@@ -20,6 +20,7 @@ mod refine;
 mod scratch;
 
 pub use compare::{ari, nmi};
+pub(crate) use multilevel::compact;
 pub use multilevel::{communities, Communities, CommunityConfig, CommunityInput, Level, Method};
 pub use objective::{bipartite_sides, Objective};
 pub use quality::{bipartite_modularity, cpm, modularity};

@@ -61,6 +61,21 @@ pub struct CommunityConfig {
     pub seed: u64,
 }
 
+impl CommunityConfig {
+    /// Checks the options: resolution positive and finite, at least one round.
+    pub fn validate(&self) -> Result<(), AlgorithmError> {
+        check_positive("resolution", self.resolution)?;
+        if self.max_rounds == 0 {
+            return Err(AlgorithmError::InvalidOption {
+                name: "max-rounds",
+                value: "0".into(),
+                expected: "must be at least 1",
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for CommunityConfig {
     fn default() -> Self {
         CommunityConfig {
@@ -137,14 +152,7 @@ pub fn communities(
     config: &CommunityConfig,
     input: CommunityInput<'_>,
 ) -> Result<Communities, AlgorithmError> {
-    check_positive("resolution", config.resolution)?;
-    if config.max_rounds == 0 {
-        return Err(AlgorithmError::InvalidOption {
-            name: "max-rounds",
-            value: "0".into(),
-            expected: "must be at least 1",
-        });
-    }
+    config.validate()?;
     let n = graph.n_nodes();
     if let Some(init) = input.initial {
         if init.len() != n {
@@ -361,7 +369,7 @@ fn permutation(n: usize, seed: u64) -> Vec<u32> {
 }
 
 /// Renumbers labels to `0..k` in order of first appearance; returns `k`.
-fn compact(labels: &mut [u32]) -> usize {
+pub(crate) fn compact(labels: &mut [u32]) -> usize {
     let max = labels.iter().copied().max().map_or(0, |m| m as usize + 1);
     let mut id = vec![u32::MAX; max];
     let mut next = 0u32;

@@ -26,13 +26,27 @@ pub(crate) struct Chunk {
     pub weights: Vec<f64>,
 }
 
+impl Chunk {
+    /// Every row in one chunk: with `chunk_shift` [`ONE_CHUNK`].
+    pub fn all(targets: Vec<u32>, weights: Vec<f64>) -> Vec<Chunk> {
+        vec![Chunk {
+            base: 0,
+            targets,
+            weights,
+        }]
+    }
+}
+
+/// The `chunk_shift` of a network held in one chunk (`v >> 63` is 0 for every row).
+pub(crate) const ONE_CHUNK: u32 = 63;
+
 /// `S = A + A^T` without its diagonal (rows may repeat a neighbour: the engine
 /// always accumulates by community), the diagonal apart, and the node masses.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
     /// Row offsets (`n + 1` entries) into the concatenation of the chunks.
     pub offsets: Vec<u64>,
-    /// Row `v`'s entries live in chunk `v >> chunk_shift` (63: a single chunk).
+    /// Row `v`'s entries live in chunk `v >> chunk_shift` ([`ONE_CHUNK`]: one).
     /// Aggregated networks keep the blocks they were built in, so building one
     /// never holds two copies of its entries.
     pub chunk_shift: u32,
@@ -312,12 +326,8 @@ mod tests {
         let deg: Vec<f64> = rows.iter().map(|r| r.len() as f64).collect();
         Network {
             offsets,
-            chunk_shift: 63,
-            chunks: vec![Chunk {
-                base: 0,
-                targets,
-                weights,
-            }],
+            chunk_shift: ONE_CHUNK,
+            chunks: Chunk::all(targets, weights),
             unit: Vec::new(),
             self_weight: vec![0.0; 6],
             mass_out: deg.clone(),

@@ -2,7 +2,7 @@
 
 use spargraph_engine::Graph;
 
-use super::network::{Chunk, Network};
+use super::network::{Chunk, Network, ONE_CHUNK};
 use crate::error::AlgorithmError;
 
 /// What the clustering maximises. Each is
@@ -182,12 +182,8 @@ pub(crate) fn network_for(
     };
     Network {
         offsets,
-        chunk_shift: 63,
-        chunks: vec![Chunk {
-            base: 0,
-            targets,
-            weights,
-        }],
+        chunk_shift: ONE_CHUNK,
+        chunks: Chunk::all(targets, weights),
         unit,
         self_weight,
         mass_out,

@@ -97,6 +97,26 @@ pub struct HierarchyConfig {
     pub seed: u64,
 }
 
+impl HierarchyConfig {
+    /// Checks the options: fine resolution positive, cluster counts at least 1.
+    pub fn validate(&self) -> Result<(), AlgorithmError> {
+        check_positive("fine-resolution", self.fine_resolution)?;
+        for (name, k) in [
+            ("clusters", self.clusters.unwrap_or(1)),
+            ("max-clusters", self.max_clusters),
+        ] {
+            if k == 0 {
+                return Err(AlgorithmError::InvalidOption {
+                    name,
+                    value: "0".into(),
+                    expected: "must be at least 1",
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for HierarchyConfig {
     fn default() -> Self {
         HierarchyConfig {
@@ -150,7 +170,7 @@ impl Hierarchy {
 /// assert_ne!(two[0], two[5]);
 /// ```
 pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, AlgorithmError> {
-    check_positive("fine-resolution", config.fine_resolution)?;
+    config.validate()?;
     let n = graph.n_nodes();
     let leaf_of: Vec<u32> = match config.method {
         HierarchyMethod::Paris => (0..n as u32).collect(),
@@ -183,13 +203,6 @@ pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, A
 
 /// Bethe-Hessian clusters of `graph` taken as undirected (`A + A^T` when directed).
 fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, AlgorithmError> {
-    if config.clusters == Some(0) || config.max_clusters == 0 {
-        return Err(AlgorithmError::InvalidOption {
-            name: "clusters",
-            value: "0".into(),
-            expected: "must be at least 1",
-        });
-    }
     let n = graph.n_nodes();
     let mut offsets = vec![0u64];
     let (mut targets, mut weights) = (Vec::new(), Vec::new());

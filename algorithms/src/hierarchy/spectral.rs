@@ -17,6 +17,7 @@
 use rayon::prelude::*;
 use spargraph_engine::rng::Xoshiro256PlusPlus;
 
+use crate::community::compact;
 use crate::error::AlgorithmError;
 
 /// Rows summed together in the deterministic reductions.
@@ -401,20 +402,10 @@ fn kmeans(points: &[f64], dim: usize, k: usize, seed: u64, restarts: usize) -> V
             best = Some((inertia, labels));
         }
     }
-    let labels = best.map(|b| b.1).unwrap_or_default();
+    let mut labels = best.map(|b| b.1).unwrap_or_default();
     // Number the clusters by first appearance; drop empty ones.
-    let mut id = vec![u32::MAX; k];
-    let mut next = 0;
+    compact(&mut labels);
     labels
-        .iter()
-        .map(|&l| {
-            if id[l as usize] == u32::MAX {
-                id[l as usize] = next;
-                next += 1;
-            }
-            id[l as usize]
-        })
-        .collect()
 }
 
 #[cfg(test)]
