@@ -30,9 +30,10 @@ fn pagerank_matches_igraph_fixtures() {
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for (file, key, directed) in [
-        ("karate.parquet", "karate", false),
-        ("email-eu-core.parquet", "email-eu-core_directed", true),
+    for (file, key, directed, solver) in [
+        ("karate.parquet", "karate", false, "auto"),
+        ("karate.parquet", "karate", false, "power"),
+        ("email-eu-core.parquet", "email-eu-core_directed", true, "auto"),
     ] {
         let out = dir.path().join(format!("{key}.parquet"));
         let input = dataset(file);
@@ -42,6 +43,8 @@ fn pagerank_matches_igraph_fixtures() {
             input.as_str(),
             "--tolerance",
             "1e-13",
+            "--solver",
+            solver,
             "--output",
             out.to_str().unwrap(),
         ];

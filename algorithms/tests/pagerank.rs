@@ -10,7 +10,7 @@
 use rayon::ThreadPoolBuilder;
 use spargraph_algorithms::pagerank::exact::{self, PprAnswer};
 use spargraph_algorithms::pagerank::push::{ppr_push, PushAnswer, PushConfig};
-use spargraph_algorithms::pagerank::{Dangling, PageRankConfig, Seeds};
+use spargraph_algorithms::pagerank::{Dangling, PageRankConfig, Seeds, Solver};
 use spargraph_algorithms::AlgorithmError;
 use spargraph_engine::builder::{build_graph, BuildOptions, DuplicatePolicy, SelfLoopPolicy};
 use spargraph_engine::Graph;
@@ -410,11 +410,20 @@ fn densify(n: usize, entries: &[(u32, f64)]) -> Vec<f64> {
 }
 
 fn cfg(d: f64, policy: Dangling) -> PageRankConfig {
+    cfg_solver(d, policy, Solver::Auto)
+}
+
+/// Both solvers: conjugate gradients (chosen by `Auto` on undirected graphs) and
+/// power iteration.
+const SOLVERS: [Solver; 2] = [Solver::Auto, Solver::Power];
+
+fn cfg_solver(d: f64, policy: Dangling, solver: Solver) -> PageRankConfig {
     PageRankConfig {
         damping: d,
         tolerance: 1e-13,
         max_iterations: 20_000,
         dangling: policy,
+        solver,
     }
 }
 
@@ -489,9 +498,9 @@ fn global_pagerank_matches_dense_reference_for_all_policies() {
         for d in [0.5, 0.85, 0.95] {
             let expected = reference(&w, d, &uniform(case.n), Dangling::Uniform);
             let mut per_policy = Vec::new();
-            for policy in POLICIES {
-                let r = exact::pagerank(&g, &cfg(d, policy)).unwrap();
-                let ctx = format!("{} d={d} {policy:?}", case.name);
+            for (policy, solver) in POLICIES.iter().flat_map(|&p| SOLVERS.map(|s| (p, s))) {
+                let r = exact::pagerank(&g, &cfg_solver(d, policy, solver)).unwrap();
+                let ctx = format!("{} d={d} {policy:?} {solver:?}", case.name);
                 assert!(
                     r.converged,
                     "{ctx}: not converged ({} it, change {})",
@@ -513,11 +522,17 @@ fn global_pagerank_matches_dense_reference_for_all_policies() {
                 );
                 per_policy.push(r.scores);
             }
-            // With a uniform personalization the three policies are the same map.
-            for s in &per_policy[1..] {
+            // With a uniform personalization the three policies are the same map
+            // (per_policy alternates the two solvers), and the solvers agree.
+            for (k, s) in per_policy.iter().enumerate() {
                 assert!(
-                    l1(s, &per_policy[0]) <= 1e-14,
+                    l1(s, &per_policy[k % 2]) <= 1e-14,
                     "{}: policies differ",
+                    case.name
+                );
+                assert!(
+                    l1(s, &per_policy[0]) <= 1e-11,
+                    "{}: solvers differ",
                     case.name
                 );
             }
@@ -584,10 +599,11 @@ fn personalized_matches_dense_reference_for_all_policies() {
             let p = dense_p(case.n, &raw);
             for d in [0.6, 0.85] {
                 let mut got = Vec::new();
-                for policy in POLICIES {
-                    let ctx = format!("{} seeds {raw:?} d={d} {policy:?}", case.name);
+                for (policy, solver) in POLICIES.iter().flat_map(|&p| SOLVERS.map(|s| (p, s))) {
+                    let ctx = format!("{} seeds {raw:?} d={d} {policy:?} {solver:?}", case.name);
                     let expected = reference(&w, d, &p, policy);
-                    let r = exact::personalized(&g, &seeds, &cfg(d, policy)).unwrap();
+                    let r =
+                        exact::personalized(&g, &seeds, &cfg_solver(d, policy, solver)).unwrap();
                     assert!(r.converged, "{ctx}: not converged");
                     let err = l1(&r.scores, &expected);
                     assert!(
@@ -600,12 +616,21 @@ fn personalized_matches_dense_reference_for_all_policies() {
                     assert!(r.scores.iter().all(|&s| s >= 0.0), "{ctx}: negative score");
                     got.push(r.scores);
                 }
-                // Personalization and Source coincide for one seed set.
+                // Personalization and Source coincide for one seed set (got holds
+                // Uniform, Personalization, Source, each with both solvers).
                 assert!(
-                    l1(&got[1], &got[2]) <= 1e-14,
+                    l1(&got[2], &got[4]) <= 1e-14 && l1(&got[3], &got[5]) <= 1e-14,
                     "{}: Personalization != Source",
                     case.name
                 );
+                // The two solvers agree.
+                for k in 0..3 {
+                    assert!(
+                        l1(&got[2 * k], &got[2 * k + 1]) <= 1e-11,
+                        "{}: solvers differ",
+                        case.name
+                    );
+                }
             }
         }
     }
@@ -662,9 +687,9 @@ fn ppr_top_k_is_independent_of_block_size_and_matches_full_vectors() {
         let w = case.dense_weights();
         let raws = raw_seed_sets(&case);
         let seeds: Vec<Seeds> = raws.iter().map(|r| to_seeds(r)).collect();
-        for policy in POLICIES {
-            let c = cfg(0.85, policy);
-            let ctx = format!("{} {policy:?}", case.name);
+        for (policy, solver) in POLICIES.iter().flat_map(|&p| SOLVERS.map(|s| (p, s))) {
+            let c = cfg_solver(0.85, policy, solver);
+            let ctx = format!("{} {policy:?} {solver:?}", case.name);
             let all: Vec<Vec<PprAnswer>> = [1, 2, 7]
                 .iter()
                 .map(|&b| run_top_k(&g, &seeds, &c, 0, b))
@@ -746,8 +771,8 @@ fn ppr_top_k_entries_are_bit_identical_for_any_block_size() {
         let g = case.graph();
         let raws = raw_seed_sets(&case);
         let seeds: Vec<Seeds> = raws.iter().map(|r| to_seeds(r)).collect();
-        for policy in POLICIES {
-            let c = cfg(0.85, policy);
+        for (policy, solver) in POLICIES.iter().flat_map(|&p| SOLVERS.map(|s| (p, s))) {
+            let c = cfg_solver(0.85, policy, solver);
             let runs: Vec<Vec<PprAnswer>> = [1, 2, 7]
                 .iter()
                 .map(|&b| run_top_k(&g, &seeds, &c, 0, b))
@@ -756,7 +781,7 @@ fn ppr_top_k_entries_are_bit_identical_for_any_block_size() {
                 for j in 0..seeds.len() {
                     if runs[bi][j].entries != runs[0][j].entries {
                         failures.push(format!(
-                            "{} {policy:?} seeds {:?}: block 1 ({} it) vs block {b} ({} it) differ by L1 {:e}",
+                            "{} {policy:?} {solver:?} seeds {:?}: block 1 ({} it) vs block {b} ({} it) differ by L1 {:e}",
                             case.name,
                             raws[j],
                             runs[0][j].iterations,
@@ -786,11 +811,11 @@ fn ppr_top_k_block_paths_agree_bitwise_for_equal_iteration_counts() {
     {
         let g = case.graph();
         let seeds: Vec<Seeds> = raw_seed_sets(&case).iter().map(|r| to_seeds(r)).collect();
-        for policy in POLICIES {
+        for (policy, solver) in POLICIES.iter().flat_map(|&p| SOLVERS.map(|s| (p, s))) {
             let c = PageRankConfig {
                 tolerance: 1e-300,
                 max_iterations: 60,
-                ..cfg(0.85, policy)
+                ..cfg_solver(0.85, policy, solver)
             };
             let runs: Vec<Vec<PprAnswer>> = [1, 2, 7]
                 .iter()
@@ -801,7 +826,7 @@ fn ppr_top_k_block_paths_agree_bitwise_for_equal_iteration_counts() {
                     assert!(runs[bi][j].iterations <= 60); // an exact fixed point (change 0) stops early
                     assert_eq!(
                         runs[bi][j].entries, runs[0][j].entries,
-                        "{} {policy:?} seed {j}",
+                        "{} {policy:?} {solver:?} seed {j}",
                         case.name
                     );
                 }
@@ -831,33 +856,36 @@ fn ppr_top_k_breaks_ties_by_node_id() {
     assert!(a[0].entries[0].1 > a[0].entries[1].1);
 }
 
-fn big_case() -> Case {
+/// A weighted random graph of 12,000 nodes. Directed: nodes `u % 11 == 0` have no
+/// out-edge (dangling). Undirected: nodes `u % 11 == 0` have no edge at all
+/// (isolated), and `Solver::Auto` runs conjugate gradients.
+fn big_case(directed: bool) -> Case {
     let n = 12_000usize;
     let mut rng = Lcg::new(99);
     let mut edges = Vec::new();
     let mut ws = Vec::new();
     for _ in 0..60_000 {
         let u = rng.below(n as u64) as u32;
-        if u % 11 == 0 {
-            continue; // dangling nodes
+        let v = rng.below(n as u64) as u32;
+        if u % 11 == 0 || (!directed && v % 11 == 0) {
+            continue;
         }
-        edges.push((u, rng.below(n as u64) as u32));
+        edges.push((u, v));
         ws.push((0.1 + rng.unit()) as f32);
     }
-    Case::new(
-        "big random directed",
-        n,
-        &edges,
-        Some(ws),
-        BuildOptions::directed(),
-    )
+    let (name, opts) = if directed {
+        ("big random directed", BuildOptions::directed())
+    } else {
+        ("big random undirected", BuildOptions::undirected())
+    };
+    Case::new(name, n, &edges, Some(ws), opts)
 }
 
 #[test]
 fn results_do_not_depend_on_thread_count() {
     let pool1 = ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let pool3 = ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-    let mut cases = vec![big_case()];
+    let mut cases = vec![big_case(true), big_case(false)];
     cases.push(random_cases()[11].clone());
     for case in cases {
         let g = case.graph();
@@ -896,13 +924,14 @@ fn results_do_not_depend_on_thread_count() {
 
 #[test]
 fn block_size_follows_the_memory_budget() {
-    // 32 bytes per node and column: three working f64 blocks plus finished columns.
-    assert_eq!(exact::block_size(1000, 32 * 1000 * 5, 100), 5);
-    assert_eq!(exact::block_size(1000, 32 * 1000 * 5 + 31_999, 100), 5);
-    assert_eq!(exact::block_size(1000, 32 * 1000 * 500, 64), 64);
+    // 40 bytes per node and column: four working f64 blocks (conjugate gradients)
+    // plus finished columns.
+    assert_eq!(exact::block_size(1000, 40 * 1000 * 5, 100), 5);
+    assert_eq!(exact::block_size(1000, 40 * 1000 * 5 + 39_999, 100), 5);
+    assert_eq!(exact::block_size(1000, 40 * 1000 * 500, 64), 64);
     assert_eq!(exact::block_size(1000, 10, 64), 1);
     assert_eq!(exact::block_size(1000, 1 << 30, 0), 1);
-    assert_eq!(exact::block_size(0, 320, 100), 10);
+    assert_eq!(exact::block_size(0, 400, 100), 10);
 }
 
 // ---------------------------------------------------------------------------
@@ -1016,7 +1045,7 @@ fn push_with_l1_target_reaches_the_target() {
 
 #[test]
 fn push_agrees_with_exact_on_a_larger_graph() {
-    let case = big_case();
+    let case = big_case(true);
     let g = case.graph();
     let seeds = vec![
         Seeds::single(1),

@@ -4,7 +4,7 @@ use super::args::{CommonArgs, InputArgs};
 use super::report::Reporter;
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use spargraph::algorithms::pagerank::{exact, Dangling, PageRankConfig};
+use spargraph::algorithms::pagerank::{exact, Dangling, PageRankConfig, Solver};
 use spargraph::io::parquet_table::write_table;
 use spargraph::io::{Column, Table};
 use spargraph::load::{all_external_ids, load_graph};
@@ -32,19 +32,42 @@ impl From<DanglingArg> for Dangling {
     }
 }
 
-/// Power-iteration options shared by `pagerank` and `ppr`.
+/// Solver flag.
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum SolverArg {
+    /// Conjugate gradients on undirected graphs (when dangling mass returns to the
+    /// personalization), power iteration elsewhere.
+    Auto,
+    /// Power iteration always.
+    Power,
+}
+
+impl From<SolverArg> for Solver {
+    fn from(s: SolverArg) -> Self {
+        match s {
+            SolverArg::Auto => Solver::Auto,
+            SolverArg::Power => Solver::Power,
+        }
+    }
+}
+
+/// Exact-solver options shared by `pagerank` and `ppr`.
 #[derive(Args, Debug, Clone)]
 pub struct PowerArgs {
     /// Damping factor: probability of following an edge (reset probability = 1 - damping).
     #[arg(long, default_value_t = 0.85)]
     pub damping: f64,
-    /// Stop when the L1 change between iterates is at most this (the L1 error is then
-    /// at most tolerance * damping / (1 - damping)).
+    /// Stop when the L1 change between iterates (or, with conjugate gradients, the
+    /// residual divided by the damping) is at most this; the L1 error is then at most
+    /// tolerance * damping / (1 - damping).
     #[arg(long, default_value_t = 1e-9)]
     pub tolerance: f64,
     /// Iteration cap.
     #[arg(long, default_value_t = 1000)]
     pub max_iterations: usize,
+    /// Method of the exact solver.
+    #[arg(long, value_enum, default_value_t = SolverArg::Auto)]
+    pub solver: SolverArg,
 }
 
 impl PowerArgs {
@@ -55,6 +78,7 @@ impl PowerArgs {
             tolerance: self.tolerance,
             max_iterations: self.max_iterations,
             dangling: dangling.into(),
+            solver: self.solver.into(),
         };
         config.validate()?;
         Ok(config)

@@ -37,8 +37,8 @@ pub enum Method {
 /// `spargraph ppr --input g.parquet --sources 3,17,42 --top-k 50 --output ppr.parquet`;
 /// `spargraph ppr --input g.parquet --all-sources --method powerwalk --index g.pwi --top-k 50 --output all.parquet`
 ///
-/// Peak memory: loading, plus for `exact` two `n x block` f64 blocks (`--memory`
-/// bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
+/// Peak memory: loading, plus for `exact` four `n x block` f64 blocks and the
+/// finished columns (40 bytes per node and source of a block; `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
 /// index and one f64 vector of n per thread; plus the answers (16 bytes per row).
 #[derive(Args, Debug)]
 pub struct PprArgs {

@@ -1,4 +1,5 @@
-//! Exact PageRank and PPR by power iteration in `f64`.
+//! Exact PageRank and PPR in `f64`: conjugate gradients on undirected graphs (see
+//! the `cg` module and [`Solver`]), power iteration elsewhere.
 //!
 //! One iteration for a block of `b` personalizations `p_1..p_b` (the columns of an
 //! `n x b` row-major matrix `X`) is
@@ -8,7 +9,8 @@
 //! mass, L1 change) are summed over fixed row chunks in a fixed order, so results are
 //! bit-identical for any number of threads.
 
-use super::{Dangling, PageRankConfig, Seeds, Transition};
+use super::cg::{self, Column};
+use super::{Dangling, PageRankConfig, Seeds, Solver, Transition};
 use crate::error::AlgorithmError;
 use crate::topk::top_k_sparse;
 use rayon::prelude::*;
@@ -18,14 +20,15 @@ use spargraph_engine::Graph;
 /// Rows per reduction chunk (fixed, so sums do not depend on the thread count).
 const CHUNK: usize = 4096;
 
-/// Result of a single power iteration run.
+/// Result of one PageRank or PPR solve.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageRankResult {
     /// Score of every node (sums to 1).
     pub scores: Vec<f64>,
-    /// Iterations run.
+    /// Iterations run (products with the graph).
     pub iterations: usize,
-    /// L1 change of the last iteration.
+    /// L1 change of the last iteration (power iteration), or the L1 norm of the last
+    /// residual, the change one power iteration would make (conjugate gradients).
     pub last_change: f64,
     /// Whether the change fell to the tolerance before the iteration cap.
     pub converged: bool,
@@ -61,6 +64,11 @@ enum Personalization<'a> {
 pub fn pagerank(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, AlgorithmError> {
     config.validate()?;
     let tr = Transition::new(g);
+    if use_cg(g, &tr, config, true) {
+        return Ok(from_cg(
+            solve_cg(g, &tr, &[Column::Uniform], config).remove(0),
+        ));
+    }
     let r = power_uniform(g, &tr, config);
     Ok(PageRankResult {
         converged: r.last_change <= config.tolerance,
@@ -79,6 +87,10 @@ pub fn personalized(
     config.validate()?;
     seeds.check(g.n_nodes())?;
     let tr = Transition::new(g);
+    if use_cg(g, &tr, config, false) {
+        let col = Column::Seeds(seeds.entries());
+        return Ok(from_cg(solve_cg(g, &tr, &[col], config).remove(0)));
+    }
     let r = power_block(
         g,
         &tr,
@@ -95,10 +107,11 @@ pub fn personalized(
     })
 }
 
-/// Block size for `n` nodes within `memory_bytes` (three `n x b` f64 working blocks
-/// plus the finished columns), capped at `max_block` and at least 1.
+/// Block size for `n` nodes within `memory_bytes` (four `n x b` f64 working blocks
+/// plus the finished columns: 40 bytes per node and column), capped at `max_block`
+/// and at least 1.
 pub fn block_size(n: usize, memory_bytes: usize, max_block: usize) -> usize {
-    (memory_bytes / (32 * n.max(1))).clamp(1, max_block.max(1))
+    (memory_bytes / (40 * n.max(1))).clamp(1, max_block.max(1))
 }
 
 /// Top-`k` PPR of many seed sets (`k = 0`: every positive score), computed as blocks
@@ -116,10 +129,23 @@ pub fn ppr_top_k(
         s.check(g.n_nodes())?;
     }
     let tr = Transition::new(g);
+    let by_cg = use_cg(g, &tr, config, false);
     let mut out = Vec::with_capacity(seeds.len());
     for block in seeds.chunks(max_block.max(1)) {
         let b = block.len();
-        let cols = power_block(g, &tr, Personalization::Seeds(block), b, config);
+        let cols = if by_cg {
+            let cols: Vec<Column<'_>> = block.iter().map(|s| Column::Seeds(s.entries())).collect();
+            solve_cg(g, &tr, &cols, config)
+                .into_iter()
+                .map(|r| ColumnResult {
+                    scores: r.scores,
+                    iterations: r.iterations,
+                    last_change: r.residual,
+                })
+                .collect()
+        } else {
+            power_block(g, &tr, Personalization::Seeds(block), b, config)
+        };
         let answers: Vec<PprAnswer> = cols
             .into_par_iter()
             .map(|c| {
@@ -141,6 +167,36 @@ pub fn ppr_top_k(
         on_block(out.len());
     }
     Ok(out)
+}
+
+/// Whether `config` and the graph let [`cg::solve`] run (see [`Solver::Auto`]).
+fn use_cg(g: &Graph, tr: &Transition, config: &PageRankConfig, uniform: bool) -> bool {
+    config.solver == Solver::Auto && cg::applies(g, tr, config.dangling, uniform)
+}
+
+fn solve_cg(
+    g: &Graph,
+    tr: &Transition,
+    cols: &[Column<'_>],
+    config: &PageRankConfig,
+) -> Vec<cg::CgResult> {
+    cg::solve(
+        g,
+        tr,
+        cols,
+        config.damping,
+        config.tolerance,
+        config.max_iterations,
+    )
+}
+
+fn from_cg(r: cg::CgResult) -> PageRankResult {
+    PageRankResult {
+        scores: r.scores,
+        iterations: r.iterations,
+        last_change: r.residual,
+        converged: r.converged,
+    }
 }
 
 /// One column's outcome of [`power_block`].

@@ -17,6 +17,7 @@
 //! [`push`] (forward push with a residual bound), and [`powerwalk`] (an offline index
 //! of random-walk fingerprints plus the vertex-centric decomposition at query time).
 
+mod cg;
 pub mod exact;
 pub mod powerwalk;
 pub mod push;
@@ -44,13 +45,31 @@ pub enum Dangling {
 pub struct PageRankConfig {
     /// Damping factor `d` in (0, 1): the probability of following an edge. Default 0.85.
     pub damping: f64,
-    /// Stop when the L1 change between two iterates is at most this. Default 1e-9.
-    /// The L1 error to the fixed point is then at most `tolerance * d / (1 - d)`.
+    /// Stop when the L1 change between two iterates is at most this (power
+    /// iteration), or when the residual, the change one power iteration would make,
+    /// is at most `tolerance * d` (conjugate gradients). Default 1e-9. Either way the
+    /// L1 error to the fixed point is then at most `tolerance * d / (1 - d)`.
     pub tolerance: f64,
     /// Iteration cap. Default 1000.
     pub max_iterations: usize,
     /// Dangling policy. Default [`Dangling::Uniform`].
     pub dangling: Dangling,
+    /// How [`exact`] solves. Default [`Solver::Auto`].
+    pub solver: Solver,
+}
+
+/// The iterative method of [`exact`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Solver {
+    /// Jacobi-preconditioned conjugate gradients on the symmetric system
+    /// `(D - d W) y = (1 - d) p`, `x = D y`, where they apply (undirected graphs, with
+    /// dangling mass returning to the personalization or no dangling node), about
+    /// 3.6 times fewer products than power iteration at `d = 0.85`; power iteration
+    /// elsewhere. Same stopping rule and error bound as power iteration.
+    #[default]
+    Auto,
+    /// Power (Jacobi) iteration always: `x' = d (x P + dangling) + (1 - d) p`.
+    Power,
 }
 
 impl Default for PageRankConfig {
@@ -60,6 +79,7 @@ impl Default for PageRankConfig {
             tolerance: 1e-9,
             max_iterations: 1000,
             dangling: Dangling::Uniform,
+            solver: Solver::Auto,
         }
     }
 }

@@ -236,6 +236,7 @@ pub fn query_batch(
                 tolerance,
                 max_iterations: needed.max(PageRankConfig::default().max_iterations),
                 dangling: Dangling::Uniform,
+                ..PageRankConfig::default()
             },
         )?;
         Some(pr.scores)

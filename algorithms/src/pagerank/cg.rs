@@ -1,0 +1,278 @@
+//! PageRank and PPR on undirected graphs by preconditioned conjugate gradients.
+//!
+//! On an undirected graph with symmetric weights `W` and weighted degrees `o`, the
+//! PageRank equation without dangling mass, `(I - d W D^-1) x = (1 - d) p`, becomes
+//! with `x = D y` the linear system
+//!
+//! `(D - d W) y = (1 - d) p`,
+//!
+//! whose matrix is symmetric and strictly diagonally dominant, hence positive
+//! definite. Preconditioned by its diagonal `D` (Jacobi), it has the spectrum of
+//! `I - d D^-1/2 W D^-1/2`, inside `[1 - d, 1 + d]`, so conjugate gradients shrink the
+//! error at least by `(sqrt(k) - 1) / (sqrt(k) + 1)` per product with
+//! `k = (1 + d) / (1 - d)`: 0.557 at `d = 0.85`, against 0.85 for power iteration,
+//! about 3.6 times fewer products for the same accuracy (the linear-system view of
+//! Gleich, Zhukov and Berkhin, "Fast parallel PageRank: a linear system approach",
+//! 2004; Saad, "Iterative Methods for Sparse Linear Systems", Alg. 9.1).
+//!
+//! Dangling nodes of an undirected graph are isolated (no edge, or only zero
+//! weights): their row is the identity, `x(u) = (1 - d) p(u)`. When their mass goes
+//! back to the personalization (every policy of global PageRank, the `Source` and
+//! `Personalization` policies of PPR), the PageRank vector is the solution scaled to
+//! sum 1, since `pi = ((1 - d) + d c) (1 - d)^-1 x` with `c` the dangling mass.
+//!
+//! Stopping: the residual `r = (1 - d) p - (I - d W D^-1) x` is the change one power
+//! iteration would make from `x`, so the run stops, like power iteration, when its
+//! L1 norm is at most the tolerance times `d`; the L1 error is then at most
+//! `tolerance * d / (1 - d)`, the bound power iteration gives. Reductions run over a
+//! fixed partition of the rows in a fixed order, and each column's arithmetic does
+//! not depend on the block it is in: results are bit-identical for any thread count
+//! and block size.
+
+use super::{Dangling, Transition};
+use rayon::prelude::*;
+use spargraph_engine::kernels::{spmm_range, spmv_range, Operator};
+use spargraph_engine::partition::{balanced_ranges, split_rows_mut};
+use spargraph_engine::Graph;
+use std::ops::Range;
+
+/// One column's personalization.
+pub(super) enum Column<'a> {
+    /// `p = 1/n` everywhere (global PageRank).
+    Uniform,
+    /// `(node, probability)` pairs summing to 1.
+    Seeds(&'a [(u32, f64)]),
+}
+
+/// One column's outcome.
+pub(super) struct CgResult {
+    pub scores: Vec<f64>,
+    pub iterations: usize,
+    /// L1 norm of the last residual (the change one more power iteration would make).
+    pub residual: f64,
+    /// Whether the residual fell to the stopping bound before the iteration cap.
+    pub converged: bool,
+}
+
+/// Whether conjugate gradients apply: an undirected graph, and dangling mass that
+/// returns to each column's own personalization (always true without dangling nodes,
+/// or for the uniform personalization of global PageRank).
+pub(super) fn applies(g: &Graph, tr: &Transition, dangling: Dangling, uniform: bool) -> bool {
+    !g.is_directed() && (tr.dangling.is_empty() || dangling != Dangling::Uniform || uniform)
+}
+
+/// Rows per part of the fixed reduction partition (at most 256 parts).
+const ROWS_PER_PART: usize = 2048;
+
+/// Solves the PageRank system for each column in `cols` (block width `cols.len()`),
+/// each stopping on its own when its residual's L1 norm is at most `tolerance * d`
+/// or after `max_iterations` products.
+pub(super) fn solve(
+    g: &Graph,
+    tr: &Transition,
+    cols: &[Column<'_>],
+    damping: f64,
+    tolerance: f64,
+    max_iterations: usize,
+) -> Vec<CgResult> {
+    let n = g.n_nodes();
+    let b = cols.len();
+    let d = damping;
+    let a = g.out();
+    let parts = balanced_ranges(a.offsets(), (n / ROWS_PER_PART).clamp(1, 256), 4);
+    // diag = o (1 for isolated nodes, whose rows are the identity); inv = 1 / diag.
+    let inv: Vec<f64> = tr
+        .inv_out
+        .iter()
+        .map(|&s| if s > 0.0 { s } else { 1.0 })
+        .collect();
+    let diag: Vec<f64> = inv.iter().map(|&s| 1.0 / s).collect();
+
+    // y = 0, r = (1 - d) p, z = r / diag, dir = z.
+    let mut y = vec![0f64; n * b];
+    let mut r = vec![0f64; n * b];
+    for (j, c) in cols.iter().enumerate() {
+        match c {
+            Column::Uniform => {
+                let v = (1.0 - d) / n as f64;
+                r.par_chunks_mut(b).for_each(|row| row[j] = v);
+            }
+            Column::Seeds(s) => {
+                for &(u, p) in s.iter() {
+                    r[u as usize * b + j] += (1.0 - d) * p;
+                }
+            }
+        }
+    }
+    let mut dir = vec![0f64; n * b];
+    let mut q = vec![0f64; n * b];
+    let mut rz = reduce(&parts, b, |rows, acc| {
+        for i in rows {
+            for j in 0..b {
+                let v = r[i * b + j];
+                acc[j] += v * v * inv[i];
+            }
+        }
+    });
+    dir.par_chunks_mut(b)
+        .zip(r.par_chunks(b))
+        .zip(inv.par_iter())
+        .for_each(|((pr, rr), &s)| {
+            for (p, v) in pr.iter_mut().zip(rr) {
+                *p = v * s;
+            }
+        });
+    let mut l1 = reduce(&parts, b, |rows, acc| {
+        for i in rows {
+            for j in 0..b {
+                acc[j] += r[i * b + j].abs();
+            }
+        }
+    });
+    let stop = tolerance * d;
+    let mut done: Vec<Option<usize>> = l1.iter().map(|&e| (e <= stop).then_some(0)).collect();
+    let op: Operator<f64> = Operator::with_scaling(None, None, false);
+    let mut iterations = 0;
+    while iterations < max_iterations && done.iter().any(Option::is_none) {
+        iterations += 1;
+        // q = (D - d W) dir, and dir . q per column.
+        let pq = {
+            let slices = split_rows_mut(&mut q, &parts, b);
+            let partial: Vec<Vec<f64>> = parts
+                .par_iter()
+                .zip(slices)
+                .map(|(rows, qs)| {
+                    if b == 1 {
+                        spmv_range(a, &op, rows.clone(), &dir, qs);
+                    } else {
+                        spmm_range(a, &op, rows.clone(), &dir, b, qs);
+                    }
+                    let mut acc = vec![0f64; b];
+                    for (k, i) in rows.clone().enumerate() {
+                        let pr = &dir[i * b..i * b + b];
+                        let qr = &mut qs[k * b..k * b + b];
+                        for j in 0..b {
+                            let v = diag[i] * pr[j] - d * qr[j];
+                            qr[j] = v;
+                            acc[j] += pr[j] * v;
+                        }
+                    }
+                    acc
+                })
+                .collect();
+            sum_parts(partial, b)
+        };
+        let alpha: Vec<f64> = (0..b)
+            .map(|j| {
+                if done[j].is_none() && pq[j] > 0.0 {
+                    rz[j] / pq[j]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        // y += alpha dir, r -= alpha q; new r . z and |r|_1 per column.
+        let (rz_new, l1_new) = {
+            let ys = split_rows_mut(&mut y, &parts, b);
+            let rs = split_rows_mut(&mut r, &parts, b);
+            let partial: Vec<(Vec<f64>, Vec<f64>)> = parts
+                .par_iter()
+                .zip(ys.into_par_iter().zip(rs))
+                .map(|(rows, (ys, rs))| {
+                    let mut acc_rz = vec![0f64; b];
+                    let mut acc_l1 = vec![0f64; b];
+                    for (k, i) in rows.clone().enumerate() {
+                        let s = inv[i];
+                        for j in 0..b {
+                            let at = i * b + j;
+                            ys[k * b + j] += alpha[j] * dir[at];
+                            let v = rs[k * b + j] - alpha[j] * q[at];
+                            rs[k * b + j] = v;
+                            acc_rz[j] += v * v * s;
+                            acc_l1[j] += v.abs();
+                        }
+                    }
+                    (acc_rz, acc_l1)
+                })
+                .collect();
+            let (a, b2): (Vec<_>, Vec<_>) = partial.into_iter().unzip();
+            (sum_parts(a, b), sum_parts(b2, b))
+        };
+        let mut beta = vec![0f64; b];
+        for j in 0..b {
+            if done[j].is_some() {
+                continue;
+            }
+            l1[j] = l1_new[j];
+            if l1[j] <= stop || iterations >= max_iterations {
+                done[j] = Some(iterations);
+            } else if rz[j] > 0.0 {
+                beta[j] = rz_new[j] / rz[j];
+            }
+            rz[j] = rz_new[j];
+        }
+        if done.iter().all(Option::is_some) {
+            break;
+        }
+        // dir = r / diag + beta dir.
+        dir.par_chunks_mut(b)
+            .zip(r.par_chunks(b))
+            .zip(inv.par_iter())
+            .for_each(|((pr, rr), &s)| {
+                for j in 0..b {
+                    pr[j] = rr[j] * s + beta[j] * pr[j];
+                }
+            });
+    }
+    // x = D y, clamped at 0 (iterates can carry rounding-level negatives), scaled to sum 1.
+    let sums = reduce(&parts, b, |rows, acc| {
+        for i in rows {
+            for j in 0..b {
+                acc[j] += (diag[i] * y[i * b + j]).max(0.0);
+            }
+        }
+    });
+    (0..b)
+        .into_par_iter()
+        .map(|j| {
+            let scale = if sums[j] > 0.0 { 1.0 / sums[j] } else { 0.0 };
+            let scores = (0..n)
+                .map(|i| (diag[i] * y[i * b + j]).max(0.0) * scale)
+                .collect();
+            CgResult {
+                scores,
+                iterations: done[j].unwrap_or(iterations),
+                residual: l1[j],
+                converged: l1[j] <= stop,
+            }
+        })
+        .collect()
+}
+
+/// Per-column sums of `f` over the parts, each part's sum in row order and the
+/// parts added in order (the same for any thread count and block width).
+fn reduce(
+    parts: &[Range<usize>],
+    b: usize,
+    f: impl Fn(Range<usize>, &mut [f64]) + Sync,
+) -> Vec<f64> {
+    let partial: Vec<Vec<f64>> = parts
+        .par_iter()
+        .map(|rows| {
+            let mut acc = vec![0f64; b];
+            f(rows.clone(), &mut acc);
+            acc
+        })
+        .collect();
+    sum_parts(partial, b)
+}
+
+fn sum_parts(partial: Vec<Vec<f64>>, b: usize) -> Vec<f64> {
+    let mut total = vec![0f64; b];
+    for p in partial {
+        for j in 0..b {
+            total[j] += p[j];
+        }
+    }
+    total
+}
