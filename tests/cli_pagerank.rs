@@ -33,7 +33,12 @@ fn pagerank_matches_igraph_fixtures() {
     for (file, key, directed, solver) in [
         ("karate.parquet", "karate", false, "auto"),
         ("karate.parquet", "karate", false, "power"),
-        ("email-eu-core.parquet", "email-eu-core_directed", true, "auto"),
+        (
+            "email-eu-core.parquet",
+            "email-eu-core_directed",
+            true,
+            "auto",
+        ),
     ] {
         let out = dir.path().join(format!("{key}.parquet"));
         let input = dataset(file);

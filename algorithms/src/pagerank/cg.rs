@@ -21,6 +21,15 @@
 //! `Personalization` policies of PPR), the PageRank vector is the solution scaled to
 //! sum 1, since `pi = ((1 - d) + d c) (1 - d)^-1 x` with `c` the dangling mass.
 //!
+//! Memory traffic: the search directions are stored in `f32` and the product
+//! with the graph accumulates them in `f64`
+//! ([`spargraph_engine::kernels::spmm_range_f32_to_f64`]), halving the bytes each
+//! gather moves. The solution and the residual stay in `f64` and are updated with
+//! the same rounded direction and its exact product, so the residual remains the
+//! residual of the solution and the stopping test below keeps its meaning; the
+//! rounding only perturbs the direction (the iteration counts on the anchor graphs
+//! are the same as with `f64` directions).
+//!
 //! Stopping: the residual `r = (1 - d) p - (I - d W D^-1) x` is the change one power
 //! iteration would make from `x`, so the run stops, like power iteration, when its
 //! L1 norm is at most the tolerance times `d`; the L1 error is then at most
@@ -31,7 +40,7 @@
 
 use super::{Dangling, Transition};
 use rayon::prelude::*;
-use spargraph_engine::kernels::{spmm_range, spmv_range, Operator};
+use spargraph_engine::kernels::spmm_range_f32_to_f64;
 use spargraph_engine::partition::{balanced_ranges, split_rows_mut};
 use spargraph_engine::Graph;
 use std::ops::Range;
@@ -44,14 +53,53 @@ pub(super) enum Column<'a> {
     Seeds(&'a [(u32, f64)]),
 }
 
-/// One column's outcome.
-pub(super) struct CgResult {
-    pub scores: Vec<f64>,
-    pub iterations: usize,
-    /// L1 norm of the last residual (the change one more power iteration would make).
-    pub residual: f64,
-    /// Whether the residual fell to the stopping bound before the iteration cap.
-    pub converged: bool,
+/// The solved block: `x = D y` (row-major `n x b`, unnormalised) and per column
+/// the scale to sum 1, iterations and residual.
+pub(super) struct CgBlock {
+    x: Vec<f64>,
+    b: usize,
+    parts: Vec<Range<usize>>,
+    /// `1 / sum_i max(x_ij, 0)` per column (0 for an all-zero column).
+    scale: Vec<f64>,
+    pub iterations: Vec<usize>,
+    /// L1 norm of each column's last residual (the change one more power iteration
+    /// would make).
+    pub residual: Vec<f64>,
+    /// Whether each residual fell to the stopping bound before the iteration cap.
+    pub converged: Vec<bool>,
+}
+
+impl CgBlock {
+    /// Column `j` as PageRank scores: clamped at 0 (iterates can carry
+    /// rounding-level negatives) and scaled to sum 1.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        let b = self.b;
+        let n = self.x.len() / b.max(1);
+        (0..n)
+            .map(|i| self.x[i * b + j].max(0.0) * self.scale[j])
+            .collect()
+    }
+
+    /// The top `k` scores of every column (`k = 0`: every positive score), as
+    /// [`crate::topk::top_k`] of [`CgBlock::column`], without building the columns.
+    pub fn top_k(&self, k: usize) -> Vec<Vec<(u32, f64)>> {
+        crate::topk::block_top_k(&self.x, self.b, &self.scale, k, &self.parts)
+    }
+}
+
+/// A zero-filled vector whose pages are written (not only mapped) up front, in
+/// parallel: reading a fresh zero page before writing it costs a copy-on-write
+/// fault and a TLB shootdown per page later.
+fn touched_zeros<T: Copy + Default + Send + Sync>(len: usize) -> Vec<T> {
+    let mut v: Vec<T> = Vec::with_capacity(len);
+    // SAFETY: every element is written below before the vector is read; `T` is a
+    // plain float.
+    #[allow(clippy::uninit_vec)]
+    unsafe {
+        v.set_len(len)
+    };
+    v.par_chunks_mut(1 << 14).for_each(|c| c.fill(T::default()));
+    v
 }
 
 /// Whether conjugate gradients apply: an undirected graph, and dangling mass that
@@ -74,7 +122,7 @@ pub(super) fn solve(
     damping: f64,
     tolerance: f64,
     max_iterations: usize,
-) -> Vec<CgResult> {
+) -> CgBlock {
     let n = g.n_nodes();
     let b = cols.len();
     let d = damping;
@@ -89,8 +137,8 @@ pub(super) fn solve(
     let diag: Vec<f64> = inv.iter().map(|&s| 1.0 / s).collect();
 
     // y = 0, r = (1 - d) p, z = r / diag, dir = z.
-    let mut y = vec![0f64; n * b];
-    let mut r = vec![0f64; n * b];
+    let mut y: Vec<f64> = touched_zeros(n * b);
+    let mut r: Vec<f64> = touched_zeros(n * b);
     for (j, c) in cols.iter().enumerate() {
         match c {
             Column::Uniform => {
@@ -104,8 +152,8 @@ pub(super) fn solve(
             }
         }
     }
-    let mut dir = vec![0f64; n * b];
-    let mut q = vec![0f64; n * b];
+    let mut dir: Vec<f32> = touched_zeros(n * b);
+    let mut q: Vec<f64> = touched_zeros(n * b);
     let mut rz = reduce(&parts, b, |rows, acc| {
         for i in rows {
             for j in 0..b {
@@ -119,7 +167,7 @@ pub(super) fn solve(
         .zip(inv.par_iter())
         .for_each(|((pr, rr), &s)| {
             for (p, v) in pr.iter_mut().zip(rr) {
-                *p = v * s;
+                *p = (v * s) as f32;
             }
         });
     let mut l1 = reduce(&parts, b, |rows, acc| {
@@ -131,7 +179,6 @@ pub(super) fn solve(
     });
     let stop = tolerance * d;
     let mut done: Vec<Option<usize>> = l1.iter().map(|&e| (e <= stop).then_some(0)).collect();
-    let op: Operator<f64> = Operator::with_scaling(None, None, false);
     let mut iterations = 0;
     while iterations < max_iterations && done.iter().any(Option::is_none) {
         iterations += 1;
@@ -142,19 +189,30 @@ pub(super) fn solve(
                 .par_iter()
                 .zip(slices)
                 .map(|(rows, qs)| {
-                    if b == 1 {
-                        spmv_range(a, &op, rows.clone(), &dir, qs);
-                    } else {
-                        spmm_range(a, &op, rows.clone(), &dir, b, qs);
-                    }
+                    spmm_range_f32_to_f64(a, rows.clone(), &dir, b, qs);
                     let mut acc = vec![0f64; b];
+                    if b == 1 {
+                        let pr = &dir[rows.clone()];
+                        let o = &diag[rows.clone()];
+                        let mut a = 0f64;
+                        for ((qv, &p), &o) in qs.iter_mut().zip(pr).zip(o) {
+                            let p = p as f64;
+                            let v = o * p - d * *qv;
+                            *qv = v;
+                            a += p * v;
+                        }
+                        acc[0] = a;
+                        return acc;
+                    }
                     for (k, i) in rows.clone().enumerate() {
+                        let o = diag[i];
                         let pr = &dir[i * b..i * b + b];
                         let qr = &mut qs[k * b..k * b + b];
-                        for j in 0..b {
-                            let v = diag[i] * pr[j] - d * qr[j];
-                            qr[j] = v;
-                            acc[j] += pr[j] * v;
+                        for ((qv, &p), a) in qr.iter_mut().zip(pr).zip(acc.iter_mut()) {
+                            let p = p as f64;
+                            let v = o * p - d * *qv;
+                            *qv = v;
+                            *a += p * v;
                         }
                     }
                     acc
@@ -181,15 +239,39 @@ pub(super) fn solve(
                 .map(|(rows, (ys, rs))| {
                     let mut acc_rz = vec![0f64; b];
                     let mut acc_l1 = vec![0f64; b];
-                    for (k, i) in rows.clone().enumerate() {
-                        let s = inv[i];
-                        for j in 0..b {
-                            let at = i * b + j;
-                            ys[k * b + j] += alpha[j] * dir[at];
-                            let v = rs[k * b + j] - alpha[j] * q[at];
-                            rs[k * b + j] = v;
-                            acc_rz[j] += v * v * s;
-                            acc_l1[j] += v.abs();
+                    let dir_p = &dir[rows.start * b..rows.end * b];
+                    let q_p = &q[rows.start * b..rows.end * b];
+                    if b == 1 {
+                        let (al, mut arz, mut al1) = (alpha[0], 0f64, 0f64);
+                        let it = ys.iter_mut().zip(rs.iter_mut()).zip(dir_p.iter().zip(q_p));
+                        for (((yv, rv), (&dv, &qv)), &s) in it.zip(&inv[rows.clone()]) {
+                            *yv += al * dv as f64;
+                            let v = *rv - al * qv;
+                            *rv = v;
+                            arz += v * v * s;
+                            al1 += v.abs();
+                        }
+                        acc_rz[0] = arz;
+                        acc_l1[0] = al1;
+                        return (acc_rz, acc_l1);
+                    }
+                    let rows_at = ys
+                        .chunks_mut(b)
+                        .zip(rs.chunks_mut(b))
+                        .zip(dir_p.chunks(b).zip(q_p.chunks(b)))
+                        .zip(&inv[rows.clone()]);
+                    for (((yr, rr), (dr, qr)), &s) in rows_at {
+                        let cols = yr
+                            .iter_mut()
+                            .zip(rr.iter_mut())
+                            .zip(dr.iter().zip(qr))
+                            .zip(alpha.iter().zip(acc_rz.iter_mut().zip(acc_l1.iter_mut())));
+                        for (((yv, rv), (&dv, &qv)), (&al, (arz, al1))) in cols {
+                            *yv += al * dv as f64;
+                            let v = *rv - al * qv;
+                            *rv = v;
+                            *arz += v * v * s;
+                            *al1 += v.abs();
                         }
                     }
                     (acc_rz, acc_l1)
@@ -215,38 +297,49 @@ pub(super) fn solve(
             break;
         }
         // dir = r / diag + beta dir.
-        dir.par_chunks_mut(b)
-            .zip(r.par_chunks(b))
-            .zip(inv.par_iter())
-            .for_each(|((pr, rr), &s)| {
-                for j in 0..b {
-                    pr[j] = rr[j] * s + beta[j] * pr[j];
+        const ROWS: usize = 256;
+        dir.par_chunks_mut(b * ROWS)
+            .zip(r.par_chunks(b * ROWS))
+            .zip(inv.par_chunks(ROWS))
+            .for_each(|((pc, rc), sc)| {
+                if b == 1 {
+                    let bt = beta[0];
+                    for ((p, &rv), &s) in pc.iter_mut().zip(rc).zip(sc) {
+                        *p = (rv * s + bt * *p as f64) as f32;
+                    }
+                    return;
+                }
+                for ((pr, rr), &s) in pc.chunks_mut(b).zip(rc.chunks(b)).zip(sc) {
+                    for ((p, &rv), &bt) in pr.iter_mut().zip(rr).zip(&beta) {
+                        *p = (rv * s + bt * *p as f64) as f32;
+                    }
                 }
             });
     }
-    // x = D y, clamped at 0 (iterates can carry rounding-level negatives), scaled to sum 1.
+    // x = D y in place; its clamped column sums give the scale to sum 1.
+    drop((r, dir, q));
+    y.par_chunks_mut(b)
+        .zip(diag.par_iter())
+        .for_each(|(row, &o)| row.iter_mut().for_each(|v| *v *= o));
     let sums = reduce(&parts, b, |rows, acc| {
         for i in rows {
             for j in 0..b {
-                acc[j] += (diag[i] * y[i * b + j]).max(0.0);
+                acc[j] += y[i * b + j].max(0.0);
             }
         }
     });
-    (0..b)
-        .into_par_iter()
-        .map(|j| {
-            let scale = if sums[j] > 0.0 { 1.0 / sums[j] } else { 0.0 };
-            let scores = (0..n)
-                .map(|i| (diag[i] * y[i * b + j]).max(0.0) * scale)
-                .collect();
-            CgResult {
-                scores,
-                iterations: done[j].unwrap_or(iterations),
-                residual: l1[j],
-                converged: l1[j] <= stop,
-            }
-        })
-        .collect()
+    CgBlock {
+        x: y,
+        b,
+        parts,
+        scale: sums
+            .iter()
+            .map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 })
+            .collect(),
+        iterations: done.iter().map(|d| d.unwrap_or(iterations)).collect(),
+        converged: l1.iter().map(|&e| e <= stop).collect(),
+        residual: l1,
+    }
 }
 
 /// Per-column sums of `f` over the parts, each part's sum in row order and the

@@ -65,9 +65,7 @@ pub fn pagerank(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, Al
     config.validate()?;
     let tr = Transition::new(g);
     if use_cg(g, &tr, config, true) {
-        return Ok(from_cg(
-            solve_cg(g, &tr, &[Column::Uniform], config).remove(0),
-        ));
+        return Ok(from_cg(solve_cg(g, &tr, &[Column::Uniform], config)));
     }
     let r = power_uniform(g, &tr, config);
     Ok(PageRankResult {
@@ -89,7 +87,7 @@ pub fn personalized(
     let tr = Transition::new(g);
     if use_cg(g, &tr, config, false) {
         let col = Column::Seeds(seeds.entries());
-        return Ok(from_cg(solve_cg(g, &tr, &[col], config).remove(0)));
+        return Ok(from_cg(solve_cg(g, &tr, &[col], config)));
     }
     let r = power_block(
         g,
@@ -133,36 +131,38 @@ pub fn ppr_top_k(
     let mut out = Vec::with_capacity(seeds.len());
     for block in seeds.chunks(max_block.max(1)) {
         let b = block.len();
-        let cols = if by_cg {
+        let answers: Vec<PprAnswer> = if by_cg {
             let cols: Vec<Column<'_>> = block.iter().map(|s| Column::Seeds(s.entries())).collect();
-            solve_cg(g, &tr, &cols, config)
+            let solved = solve_cg(g, &tr, &cols, config);
+            solved
+                .top_k(top_k)
                 .into_iter()
-                .map(|r| ColumnResult {
-                    scores: r.scores,
-                    iterations: r.iterations,
-                    last_change: r.residual,
+                .enumerate()
+                .map(|(j, entries)| PprAnswer {
+                    entries,
+                    iterations: solved.iterations[j],
+                    last_change: solved.residual[j],
                 })
                 .collect()
         } else {
-            power_block(g, &tr, Personalization::Seeds(block), b, config)
+            let cols = power_block(g, &tr, Personalization::Seeds(block), b, config);
+            cols.into_par_iter()
+                .map(|c| {
+                    let col: Vec<(u32, f64)> = c
+                        .scores
+                        .iter()
+                        .enumerate()
+                        .filter(|e| *e.1 > 0.0)
+                        .map(|(v, &x)| (v as u32, x))
+                        .collect();
+                    PprAnswer {
+                        entries: top_k_sparse(col, top_k),
+                        iterations: c.iterations,
+                        last_change: c.last_change,
+                    }
+                })
+                .collect()
         };
-        let answers: Vec<PprAnswer> = cols
-            .into_par_iter()
-            .map(|c| {
-                let col: Vec<(u32, f64)> = c
-                    .scores
-                    .iter()
-                    .enumerate()
-                    .filter(|e| *e.1 > 0.0)
-                    .map(|(v, &x)| (v as u32, x))
-                    .collect();
-                PprAnswer {
-                    entries: top_k_sparse(col, top_k),
-                    iterations: c.iterations,
-                    last_change: c.last_change,
-                }
-            })
-            .collect();
         out.extend(answers);
         on_block(out.len());
     }
@@ -179,7 +179,7 @@ fn solve_cg(
     tr: &Transition,
     cols: &[Column<'_>],
     config: &PageRankConfig,
-) -> Vec<cg::CgResult> {
+) -> cg::CgBlock {
     cg::solve(
         g,
         tr,
@@ -190,12 +190,13 @@ fn solve_cg(
     )
 }
 
-fn from_cg(r: cg::CgResult) -> PageRankResult {
+/// The single column of a solved block as a [`PageRankResult`].
+fn from_cg(r: cg::CgBlock) -> PageRankResult {
     PageRankResult {
-        scores: r.scores,
-        iterations: r.iterations,
-        last_change: r.residual,
-        converged: r.converged,
+        scores: r.column(0),
+        iterations: r.iterations[0],
+        last_change: r.residual[0],
+        converged: r.converged[0],
     }
 }
 

@@ -12,6 +12,7 @@ mod degree;
 mod operator;
 mod scalar;
 mod spmm;
+mod spmm_mixed;
 mod spmv;
 mod transpose;
 
@@ -19,6 +20,7 @@ pub use degree::{column_sums, degrees, row_sums};
 pub use operator::{Normalization, Operator};
 pub use scalar::Real;
 pub use spmm::{spmm, spmm_into, spmm_range};
+pub use spmm_mixed::spmm_range_f32_to_f64;
 pub use spmv::{spmv, spmv_into, spmv_range};
 pub use transpose::transpose;
 

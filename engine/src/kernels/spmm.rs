@@ -21,9 +21,7 @@ pub fn spmm_range<T: Real>(
     d: usize,
     y: &mut [T],
 ) {
-    assert_eq!(x.len(), a.n_cols() * d, "spmm: input is not n_cols x d");
-    assert_eq!(y.len(), rows.len() * d, "spmm: output is not rows x d");
-    assert!(rows.end <= a.n_rows(), "spmm: row range out of bounds");
+    check_shapes(a, &rows, x.len(), d, y.len());
     if d == 0 {
         return;
     }
@@ -36,6 +34,14 @@ pub fn spmm_range<T: Real>(
         }
     }
     spmm_range_body(a, op, rows, x, d, y)
+}
+
+/// Panics unless `x` holds `n_cols x d` values, `y` holds `rows x d` and `rows` is
+/// within the matrix.
+pub(super) fn check_shapes(a: &Csr, rows: &Range<usize>, x_len: usize, d: usize, y_len: usize) {
+    assert_eq!(x_len, a.n_cols() * d, "spmm: input is not n_cols x d");
+    assert_eq!(y_len, rows.len() * d, "spmm: output is not rows x d");
+    assert!(rows.end <= a.n_rows(), "spmm: row range out of bounds");
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -132,6 +132,32 @@ proptest! {
     }
 
     #[test]
+    fn mixed_spmm_equals_f64_spmm_of_the_widened_input_bit_for_bit(
+        a in matrices(), d in prop_oneof![1usize..40, Just(64usize), Just(96usize)], cut in 0usize..30
+    ) {
+        // Every f32 value is exact in f64, so accumulating the f32 block in f64 must
+        // give exactly the f64 kernel's numbers, for any width and row split, and
+        // column j of a wide call must equal a width-1 call on column j.
+        let n = a.n_rows();
+        let cut = cut.min(n);
+        let x: Vec<f32> = (0..n * d).map(|k| ((k * 7919 % 23) as f32 - 11.0) / 3.0).collect();
+        let wide: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        let want = spmm(&a, Normalization::None, false, &wide, d);
+        let mut lo = vec![0f64; cut * d];
+        let mut hi = vec![0f64; (n - cut) * d];
+        spmm_range_f32_to_f64(&a, 0..cut, &x, d, &mut lo);
+        spmm_range_f32_to_f64(&a, cut..n, &x, d, &mut hi);
+        lo.extend(hi);
+        prop_assert_eq!(&lo, &want);
+        let col: Vec<f32> = (0..n).map(|i| x[i * d + d - 1]).collect();
+        let mut one = vec![0f64; n];
+        spmm_range_f32_to_f64(&a, 0..n, &col, 1, &mut one);
+        for i in 0..n {
+            prop_assert_eq!(one[i].to_bits(), lo[i * d + d - 1].to_bits());
+        }
+    }
+
+    #[test]
     fn spmm_range_equals_whole(a in matrices(), d in 1usize..10, cut in 0usize..30) {
         let n = a.n_rows();
         let cut = cut.min(n);
