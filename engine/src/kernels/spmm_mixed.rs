@@ -48,7 +48,7 @@ unsafe fn mixed_avx2(a: &Csr, rows: Range<usize>, x: &[f32], d: usize, y: &mut [
 }
 
 /// How many entries ahead of the current one the first tile prefetches rows.
-const PREFETCH_AHEAD: usize = 4;
+const PREFETCH_AHEAD: usize = 8;
 
 /// Asks the CPU to bring the `d` values of `x` from `start` into cache (a hint
 /// that never faults; a no-op off x86-64).
