@@ -109,11 +109,7 @@ mod tests {
                 })
                 .collect();
             let whole: Vec<std::ops::Range<usize>> = std::iter::once(0..n).collect();
-            for parts in [
-                whole,
-                vec![0..1, 1..150, 150..n],
-                vec![0..299, 299..300],
-            ] {
+            for parts in [whole, vec![0..1, 1..150, 150..n], vec![0..299, 299..300]] {
                 assert_eq!(block_top_k(&x, b, &scale, k, &parts), want, "k {k}");
             }
         }

@@ -167,6 +167,7 @@ pub fn fastrp_with(
                 d,
                 w1,
                 config.normalize_iterations,
+                config.self_influence != 0.0,
             );
             drop(n0);
             gathered = propagate(
@@ -177,6 +178,7 @@ pub fn fastrp_with(
                 rest,
                 config.normalize_iterations,
                 moments.as_mut(),
+                config.self_influence != 0.0 || w1 != 0.0,
             );
         }
     } else {
@@ -198,6 +200,7 @@ pub fn fastrp_with(
             weights,
             config.normalize_iterations,
             moments.as_mut(),
+            config.self_influence != 0.0,
         );
     }
     drop(a);
@@ -368,6 +371,21 @@ fn add_row(acc: &mut [f32], row: &[f32], weight: f32, normalize: bool) {
     }
 }
 
+/// [`add_row`] into an `acc` that still holds only zeros when `assign`: writes
+/// `weight * row / ||row||` without reading `acc` first. A fresh zeroed buffer is
+/// mapped to the shared zero page until written; reading it first would cost a
+/// copy-on-write fault per page on the following write.
+#[inline]
+fn put_row(acc: &mut [f32], row: &[f32], weight: f32, normalize: bool, assign: bool) {
+    if !assign {
+        return add_row(acc, row, weight, normalize);
+    }
+    let scale = row_scale(row, weight, normalize);
+    for (a, &x) in acc.iter_mut().zip(row) {
+        *a = scale * x;
+    }
+}
+
 fn add_weighted_rows(acc: &mut [f32], x: &[f32], d: usize, weight: f32, normalize: bool) {
     acc.par_chunks_mut(BLOCK_ROWS * d)
         .zip(x.par_chunks(BLOCK_ROWS * d))
@@ -395,6 +413,7 @@ fn propagate(
     weights: &[f32],
     normalize: bool,
     mut moments: Option<&mut ColumnMoments>,
+    mut acc_written: bool,
 ) -> bool {
     let n = a.n_rows();
     if weights.is_empty() || n == 0 {
@@ -409,10 +428,24 @@ fn propagate(
         .map(|r| r.start / SUB_BLOCK..r.end.div_ceil(SUB_BLOCK))
         .collect();
     let mut current = n0;
-    let mut next = vec![0f32; n * d];
+    // The last power's rows go straight into `acc` from a per-task scratch block,
+    // so `next` is only needed with two powers or more.
+    let mut next = if weights.len() > 1 {
+        vec![0f32; n * d]
+    } else {
+        Vec::new()
+    };
     for (i, &w) in weights.iter().enumerate() {
         let last = i + 1 == weights.len();
-        let outs = split_rows_mut(&mut next, &ranges, d);
+        let assign = !acc_written;
+        let outs: Vec<Option<&mut [f32]>> = if last {
+            ranges.iter().map(|_| None).collect()
+        } else {
+            split_rows_mut(&mut next, &ranges, d)
+                .into_iter()
+                .map(Some)
+                .collect()
+        };
         let accs = split_rows_mut(acc, &ranges, d);
         let slots: Vec<Option<&mut [f64]>> = match moments.as_deref_mut() {
             Some(m) if last => m.split_mut(&block_ranges).into_iter().map(Some).collect(),
@@ -420,18 +453,26 @@ fn propagate(
         };
         let x = &current;
         ranges.par_iter().zip(outs).zip(accs).zip(slots).for_each(
-            |(((r, y), acc_rows), mut slot)| {
+            |(((r, mut y), acc_rows), mut slot)| {
+                let mut scratch = if y.is_none() {
+                    vec![0f32; SUB_BLOCK * d]
+                } else {
+                    Vec::new()
+                };
                 let mut start = r.start;
                 while start < r.end {
                     let end = (start + SUB_BLOCK).min(r.end);
                     let off = (start - r.start) * d;
                     let len = (end - start) * d;
-                    let y_block = &mut y[off..off + len];
+                    let y_block = match y.as_deref_mut() {
+                        Some(y) => &mut y[off..off + len],
+                        None => &mut scratch[..len],
+                    };
                     spmm_range(a, &op, start..end, x, d, y_block);
                     let acc_block = &mut acc_rows[off..off + len];
                     if w != 0.0 {
                         for (ar, yr) in acc_block.chunks_exact_mut(d).zip(y_block.chunks_exact(d)) {
-                            add_row(ar, yr, w, normalize);
+                            put_row(ar, yr, w, normalize, assign);
                         }
                     }
                     if let Some(slot) = slot.as_deref_mut() {
@@ -446,6 +487,7 @@ fn propagate(
                 }
             },
         );
+        acc_written |= w != 0.0;
         if !last {
             std::mem::swap(&mut current, &mut next);
         }
@@ -555,6 +597,7 @@ fn first_hop_sparse(
     d: usize,
     w: f32,
     normalize: bool,
+    acc_written: bool,
 ) -> Vec<f32> {
     let n = a.n_rows();
     let mut out = vec![0f32; n * d];
@@ -569,6 +612,8 @@ fn first_hop_sparse(
             for u in r.clone() {
                 let i = u - r.start;
                 let yr = &mut y[i * d..(i + 1) * d];
+                // Written before it is read (see `put_row`).
+                yr.fill(0.0);
                 for (v, weight) in a.row_entries(u) {
                     let (cols, vals) = x.row(v as usize);
                     for (&c, &xv) in cols.iter().zip(vals) {
@@ -580,7 +625,8 @@ fn first_hop_sparse(
                     yr.iter_mut().for_each(|x| *x *= inv);
                 }
                 if w != 0.0 {
-                    add_row(&mut acc_rows[i * d..(i + 1) * d], yr, w, normalize);
+                    let acc_row = &mut acc_rows[i * d..(i + 1) * d];
+                    put_row(acc_row, yr, w, normalize, !acc_written);
                 }
             }
         });
