@@ -166,8 +166,10 @@ pub fn fastrp_with(
                 &mut values,
                 d,
                 w1,
-                config.normalize_iterations,
-                config.self_influence != 0.0,
+                SumMode {
+                    normalize: config.normalize_iterations,
+                    written: config.self_influence != 0.0,
+                },
             );
             drop(n0);
             gathered = propagate(
@@ -176,9 +178,11 @@ pub fn fastrp_with(
                 &mut values,
                 d,
                 rest,
-                config.normalize_iterations,
+                SumMode {
+                    normalize: config.normalize_iterations,
+                    written: config.self_influence != 0.0 || w1 != 0.0,
+                },
                 moments.as_mut(),
-                config.self_influence != 0.0 || w1 != 0.0,
             );
         }
     } else {
@@ -198,9 +202,11 @@ pub fn fastrp_with(
             &mut values,
             d,
             weights,
-            config.normalize_iterations,
+            SumMode {
+                normalize: config.normalize_iterations,
+                written: config.self_influence != 0.0,
+            },
             moments.as_mut(),
-            config.self_influence != 0.0,
         );
     }
     drop(a);
@@ -371,6 +377,15 @@ fn add_row(acc: &mut [f32], row: &[f32], weight: f32, normalize: bool) {
     }
 }
 
+/// How powers are added to the embedding: L2-normalised by row first or not, and
+/// whether the embedding already holds values (else the first weighted power is
+/// written with [`put_row`]).
+#[derive(Clone, Copy)]
+struct SumMode {
+    normalize: bool,
+    written: bool,
+}
+
 /// [`add_row`] into an `acc` that still holds only zeros when `assign`: writes
 /// `weight * row / ||row||` without reading `acc` first. A fresh zeroed buffer is
 /// mapped to the shared zero page until written; reading it first would cost a
@@ -411,9 +426,8 @@ fn propagate(
     acc: &mut [f32],
     d: usize,
     weights: &[f32],
-    normalize: bool,
+    mut mode: SumMode,
     mut moments: Option<&mut ColumnMoments>,
-    mut acc_written: bool,
 ) -> bool {
     let n = a.n_rows();
     if weights.is_empty() || n == 0 {
@@ -437,7 +451,7 @@ fn propagate(
     };
     for (i, &w) in weights.iter().enumerate() {
         let last = i + 1 == weights.len();
-        let assign = !acc_written;
+        let (assign, normalize) = (!mode.written, mode.normalize);
         let outs: Vec<Option<&mut [f32]>> = if last {
             ranges.iter().map(|_| None).collect()
         } else {
@@ -487,7 +501,7 @@ fn propagate(
                 }
             },
         );
-        acc_written |= w != 0.0;
+        mode.written |= w != 0.0;
         if !last {
             std::mem::swap(&mut current, &mut next);
         }
@@ -596,8 +610,7 @@ fn first_hop_sparse(
     acc: &mut [f32],
     d: usize,
     w: f32,
-    normalize: bool,
-    acc_written: bool,
+    mode: SumMode,
 ) -> Vec<f32> {
     let n = a.n_rows();
     let mut out = vec![0f32; n * d];
@@ -626,7 +639,7 @@ fn first_hop_sparse(
                 }
                 if w != 0.0 {
                     let acc_row = &mut acc_rows[i * d..(i + 1) * d];
-                    put_row(acc_row, yr, w, normalize, !acc_written);
+                    put_row(acc_row, yr, w, mode.normalize, !mode.written);
                 }
             }
         });
