@@ -357,12 +357,33 @@ fn row_scale(values: &[f32], weight: f32, normalize: bool) -> f32 {
     if !normalize {
         return weight;
     }
-    let norm = values.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let norm = sum_of_squares(values).sqrt();
     if norm > 0.0 {
         weight / norm
     } else {
         0.0
     }
+}
+
+/// `sum_k x_k^2` in eight interleaved partial sums (a fixed order, so the same for
+/// any thread count) that the compiler keeps in one vector register, instead of
+/// one chain of dependent additions.
+#[inline]
+fn sum_of_squares(values: &[f32]) -> f32 {
+    let mut lanes = [0f32; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for t in 0..8 {
+            lanes[t] += c[t] * c[t];
+        }
+    }
+    let mut total = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
+        + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+    for &x in rest {
+        total += x * x;
+    }
+    total
 }
 
 /// `acc_row += weight * row / ||row||` (or `weight * row` without normalisation);
