@@ -4,7 +4,7 @@ anchors' ground truth (scipy power iteration to an L1 change of 1e-12, stored by
 `../shared/anchors/run.py` as `<name>.pagerank.npy`, `<name>.ppr8.npy` and
 `<name>.ppr8_sources.npy`).
 
-    python3 benches/pagerank_accuracy.py GRAPH.parquet RAW_DIR/compare-NAME [--solver auto|power]
+    python3 benches/pagerank_accuracy.py GRAPH.parquet RAW_DIR/compare-NAME [--solver auto|power] [--tolerance T]
 
 Run with the anchors' Python (numpy, pyarrow). Node ids are used as they are
 (`--node-ids identity`), as the anchors do. Prints one JSON line per check.
@@ -32,16 +32,18 @@ def dense(path, n, id_col="node_id"):
 def main():
     graph, prefix = sys.argv[1], sys.argv[2]
     solver = sys.argv[sys.argv.index("--solver") + 1] if "--solver" in sys.argv else "auto"
+    tolerance = sys.argv[sys.argv.index("--tolerance") + 1] if "--tolerance" in sys.argv else "1e-9"
     pr = np.load(prefix + ".pagerank.npy")
     ppr = np.load(prefix + ".ppr8.npy")
     sources = np.load(prefix + ".ppr8_sources.npy")
     n = len(pr)
-    common = ["--input", graph, "--node-ids", "identity", "-q", "--solver", solver]
+    common = ["--input", graph, "--node-ids", "identity", "-q", "--solver", solver,
+              "--tolerance", tolerance]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "pr.parquet"
         subprocess.run([BIN, "pagerank", *common, "--output", out], check=True)
         x = dense(out, n)
-        print(json.dumps({"graph": graph, "solver": solver, "task": "pagerank",
+        print(json.dumps({"graph": graph, "solver": solver, "tolerance": tolerance, "task": "pagerank",
                           "l1_error": float(np.abs(x - pr).sum())}))
         out = Path(tmp) / "ppr.parquet"
         subprocess.run([BIN, "ppr", *common, "--sources", ",".join(str(s) for s in sources),
@@ -56,7 +58,7 @@ def main():
             m = src == s
             x[node[m]] = score[m]
             errs.append(float(np.abs(x - ppr[k]).sum()))
-        print(json.dumps({"graph": graph, "solver": solver, "task": "ppr8",
+        print(json.dumps({"graph": graph, "solver": solver, "tolerance": tolerance, "task": "ppr8",
                           "max_l1_error": max(errs), "mean_l1_error": sum(errs) / len(errs)}))
 
 
