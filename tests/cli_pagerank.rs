@@ -309,3 +309,33 @@ fn bad_input_is_reported() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn json_summary_names_the_solver_that_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pr.parquet");
+    let out = out.to_str().unwrap();
+    let karate = dataset("karate.parquet");
+    let email = dataset("email-eu-core.parquet");
+    let cases: [(&[&str], &str); 4] = [
+        (&["pagerank", "--input", &karate], "conjugate gradients"),
+        (
+            &["pagerank", "--input", &karate, "--solver", "power"],
+            "power iteration",
+        ),
+        (
+            &["pagerank", "--input", &email, "--directed"],
+            "power iteration",
+        ),
+        (
+            &["ppr", "--input", &karate, "--sources", "1"],
+            "conjugate gradients",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut full = args.to_vec();
+        full.extend(["--output", out, "--json", "-q"]);
+        let summary: serde_json::Value = serde_json::from_str(&ok(&full)).unwrap();
+        assert_eq!(summary["solver"], want, "{args:?}");
+    }
+}

@@ -115,6 +115,7 @@ pub fn run(a: PageRankArgs) -> Result<(), Error> {
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())
     })?;
+    rep.set("solver", json!(exact::method_name(&g.graph, &config, true)));
     let r = rep.phase("pagerank", || exact::pagerank(&g.graph, &config))?;
     let table = Table::new()
         .with("node_id", Column::from_ids(all_external_ids(&g.ids)))

@@ -275,6 +275,10 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
         Method::Exact => {
             let block = exact::block_size(g.graph.n_nodes(), a.memory << 20, a.block_size);
             rep.set("block_size", json!(block));
+            rep.set(
+                "solver",
+                json!(exact::method_name(&g.graph, &config, false)),
+            );
             let r = rep.phase("ppr_exact", || {
                 exact::ppr_top_k(&g.graph, &seeds, &config, a.top_k, block, |_| {})
             });

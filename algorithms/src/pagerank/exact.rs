@@ -174,6 +174,17 @@ fn use_cg(g: &Graph, tr: &Transition, config: &PageRankConfig, uniform: bool) ->
     config.solver == Solver::Auto && cg::applies(g, tr, config.dangling, uniform)
 }
 
+/// The method [`pagerank`] (`global = true`) or [`personalized`] / [`ppr_top_k`]
+/// (`global = false`) runs on `g` with `config`: `"conjugate gradients"` or
+/// `"power iteration"` (see [`Solver::Auto`]), for reports.
+pub fn method_name(g: &Graph, config: &PageRankConfig, global: bool) -> &'static str {
+    if use_cg(g, &Transition::new(g), config, global) {
+        "conjugate gradients"
+    } else {
+        "power iteration"
+    }
+}
+
 fn solve_cg(
     g: &Graph,
     tr: &Transition,
