@@ -91,15 +91,7 @@ impl CgBlock {
 /// parallel: reading a fresh zero page before writing it costs a copy-on-write
 /// fault and a TLB shootdown per page later.
 fn touched_zeros<T: Copy + Default + Send + Sync>(len: usize) -> Vec<T> {
-    let mut v: Vec<T> = Vec::with_capacity(len);
-    // SAFETY: every element is written below before the vector is read; `T` is a
-    // plain float.
-    #[allow(clippy::uninit_vec)]
-    unsafe {
-        v.set_len(len)
-    };
-    v.par_chunks_mut(1 << 14).for_each(|c| c.fill(T::default()));
-    v
+    rayon::iter::repeat_n(T::default(), len).collect()
 }
 
 /// Whether conjugate gradients apply: an undirected graph, and dangling mass that
