@@ -90,7 +90,8 @@ impl PowerArgs {
 /// Output: Parquet `node_id` (the user's ids), `score` (float64, sums to 1). Example:
 /// `spargraph pagerank --input web.parquet --directed --output pr.parquet`
 ///
-/// Peak memory: loading, plus three f64 vectors of n.
+/// Peak memory: loading, plus about eight f64 vectors of n with conjugate gradients
+/// (undirected graphs), four with power iteration.
 #[derive(Args, Debug)]
 pub struct PageRankArgs {
     #[command(flatten)]
