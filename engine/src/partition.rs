@@ -1,6 +1,6 @@
 //! Contiguous row ranges balanced by work, the unit of parallelism of every kernel.
 //!
-//! A kernel written over one [`RowRange`] with an explicit input vector runs unchanged
+//! A kernel written over one row range (`Range<usize>`) with an explicit input vector runs unchanged
 //! on one machine (all ranges on a rayon pool) or on many (one range per worker, in the
 //! style of Gemini's chunk-based partitioning, Zhu et al., OSDI 2016).
 
