@@ -1,8 +1,9 @@
 //! Contiguous row ranges balanced by work, the unit of parallelism of every kernel.
 //!
-//! A kernel written over one row range (`Range<usize>`) with an explicit input vector runs unchanged
-//! on one machine (all ranges on a rayon pool) or on many (one range per worker, in the
-//! style of Gemini's chunk-based partitioning, Zhu et al., OSDI 2016).
+//! A kernel written over one row range (`Range<usize>`) with an explicit input
+//! vector runs unchanged on one machine (all ranges on a rayon pool) or on many (one
+//! range per worker, in the style of Gemini's chunk-based partitioning, Zhu et al.,
+//! OSDI 2016).
 
 use std::ops::Range;
 
