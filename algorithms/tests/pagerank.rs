@@ -1086,6 +1086,41 @@ fn zero_weight_case() -> Case {
 }
 
 #[test]
+fn conjugate_gradients_treat_zero_weight_nodes_of_undirected_graphs_as_dangling() {
+    // Undirected: node 2's only edges (to 0 and 3) weigh 0, so it is dangling, and
+    // its row of D - d W is the identity.
+    let case = Case::new(
+        "undirected with zero-weight edges at node 2",
+        4,
+        &[(0, 1), (1, 3), (2, 0), (2, 3), (3, 0)],
+        Some(vec![1.0, 0.5, 0.0, 0.0, 2.0]),
+        BuildOptions::undirected(),
+    );
+    assert_eq!(case.dangling_nodes(), vec![2]);
+    let g = case.graph();
+    let w = case.dense_weights();
+    for (policy, solver) in POLICIES.iter().flat_map(|&p| SOLVERS.map(|s| (p, s))) {
+        let c = cfg_solver(0.85, policy, solver);
+        let r = exact::pagerank(&g, &c).unwrap();
+        let e = reference(&w, 0.85, &uniform(4), policy);
+        assert!(
+            l1(&r.scores, &e) <= 1e-9,
+            "{policy:?} {solver:?}: {:?} vs {e:?}",
+            r.scores
+        );
+        for source in [0u32, 2] {
+            let p = exact::personalized(&g, &Seeds::single(source), &c).unwrap();
+            let e = reference(&w, 0.85, &dense_p(4, &[(source, 1.0)]), policy);
+            assert!(
+                l1(&p.scores, &e) <= 1e-9,
+                "{policy:?} {solver:?} source {source}: {:?} vs {e:?}",
+                p.scores
+            );
+        }
+    }
+}
+
+#[test]
 fn exact_treats_zero_out_weight_as_dangling() {
     let case = zero_weight_case();
     assert_eq!(case.dangling_nodes(), vec![2]);
