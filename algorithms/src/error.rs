@@ -43,6 +43,18 @@ pub(crate) fn check_open(
 }
 
 /// Checks `x > 0` and finite.
+/// Rejects a count of 0 (`name` "must be at least 1").
+pub(crate) fn check_at_least_one(name: &'static str, k: usize) -> Result<(), AlgorithmError> {
+    if k == 0 {
+        return Err(AlgorithmError::InvalidOption {
+            name,
+            value: "0".into(),
+            expected: "must be at least 1",
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn check_positive(name: &'static str, x: f64) -> Result<(), AlgorithmError> {
     if x.is_finite() && x > 0.0 {
         Ok(())

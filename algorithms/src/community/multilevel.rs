@@ -9,7 +9,7 @@ use super::objective::{bipartite_sides, network_for, Objective};
 use super::quality::{bipartite_modularity, cpm, modularity};
 use super::refine::refine;
 use super::scratch::ScratchPool;
-use crate::error::{check_positive, AlgorithmError};
+use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 
 /// Which multilevel algorithm to run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -65,13 +65,7 @@ impl CommunityConfig {
     /// Checks the options: resolution positive and finite, at least one round.
     pub fn validate(&self) -> Result<(), AlgorithmError> {
         check_positive("resolution", self.resolution)?;
-        if self.max_rounds == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "max-rounds",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("max-rounds", self.max_rounds)?;
         Ok(())
     }
 }

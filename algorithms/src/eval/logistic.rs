@@ -49,7 +49,7 @@
 //! split nor on which other labels share the step, so each label's model is
 //! bit-for-bit the model a single-label fit gives, for any thread count.
 
-use crate::error::{check_positive, AlgorithmError};
+use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 use rayon::prelude::*;
 
 /// Options of [`fit_one_vs_rest`] and [`fit_binary`].
@@ -88,13 +88,7 @@ impl LogisticConfig {
     pub fn validate(&self) -> Result<(), AlgorithmError> {
         check_positive("c", self.c)?;
         check_positive("tolerance", self.tolerance)?;
-        if self.max_iterations == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "max-iterations",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("max-iterations", self.max_iterations)?;
         Ok(())
     }
 }
@@ -302,13 +296,7 @@ pub(crate) struct Design<'a> {
 
 impl<'a> Design<'a> {
     pub(crate) fn new(x: &'a [f32], dim: usize, rows: &'a [u32]) -> Result<Self, AlgorithmError> {
-        if dim == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "dimension",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("dimension", dim)?;
         if x.len() % dim != 0 {
             return Err(AlgorithmError::Mismatch(format!(
                 "feature matrix of {} values is not a whole number of rows of {dim}",

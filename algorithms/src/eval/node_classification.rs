@@ -16,7 +16,7 @@
 
 use super::logistic::{fit_one_vs_rest, LogisticConfig};
 use super::metrics::LabelCounts;
-use crate::error::{check_open, check_positive, AlgorithmError};
+use crate::error::{check_at_least_one, check_open, check_positive, AlgorithmError};
 use spargraph_engine::rng::Xoshiro256PlusPlus;
 
 /// Options of [`evaluate_node_classification`].
@@ -71,13 +71,7 @@ impl NodeClassificationConfig {
                 "must be strictly between 0 and 1",
             )?;
         }
-        if self.repeats == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "repeats",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("repeats", self.repeats)?;
         check_positive("c", self.c)
     }
 }

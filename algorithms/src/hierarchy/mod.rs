@@ -23,7 +23,7 @@ pub use linkage::{agglomerate, LeafGraph, Linkage};
 use spargraph_engine::Graph;
 
 use crate::community::{communities, CommunityConfig, CommunityInput};
-use crate::error::{check_positive, AlgorithmError};
+use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 
 /// The hierarchical method.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -105,13 +105,7 @@ impl HierarchyConfig {
             ("clusters", self.clusters.unwrap_or(1)),
             ("max-clusters", self.max_clusters),
         ] {
-            if k == 0 {
-                return Err(AlgorithmError::InvalidOption {
-                    name,
-                    value: "0".into(),
-                    expected: "must be at least 1",
-                });
-            }
+            check_at_least_one(name, k)?;
         }
         Ok(())
     }

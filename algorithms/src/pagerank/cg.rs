@@ -95,10 +95,16 @@ fn touched_zeros<T: Copy + Default + Send + Sync>(len: usize) -> Vec<T> {
 }
 
 /// Whether conjugate gradients apply: an undirected graph, and dangling mass that
-/// returns to each column's own personalization (always true without dangling nodes,
-/// or for the uniform personalization of global PageRank).
-pub(super) fn applies(g: &Graph, tr: &Transition, dangling: Dangling, uniform: bool) -> bool {
-    !g.is_directed() && (tr.dangling.is_empty() || dangling != Dangling::Uniform || uniform)
+/// returns to each column's own personalization (always true for the uniform
+/// personalization of global PageRank, or without dangling nodes: `has_dangling`
+/// is asked only when it matters).
+pub(super) fn applies(
+    g: &Graph,
+    dangling: Dangling,
+    uniform: bool,
+    has_dangling: impl FnOnce() -> bool,
+) -> bool {
+    !g.is_directed() && (dangling != Dangling::Uniform || uniform || !has_dangling())
 }
 
 /// Rows per part of the fixed reduction partition (at most 256 parts).

@@ -12,7 +12,7 @@
 use super::cg::{self, Column};
 use super::{Dangling, PageRankConfig, Seeds, Solver, Transition};
 use crate::error::AlgorithmError;
-use crate::topk::top_k_sparse;
+use crate::topk;
 use rayon::prelude::*;
 use spargraph_engine::kernels::{spmm_into, spmv_into, Operator};
 use spargraph_engine::Graph;
@@ -147,19 +147,10 @@ pub fn ppr_top_k(
         } else {
             let cols = power_block(g, &tr, Personalization::Seeds(block), b, config);
             cols.into_par_iter()
-                .map(|c| {
-                    let col: Vec<(u32, f64)> = c
-                        .scores
-                        .iter()
-                        .enumerate()
-                        .filter(|e| *e.1 > 0.0)
-                        .map(|(v, &x)| (v as u32, x))
-                        .collect();
-                    PprAnswer {
-                        entries: top_k_sparse(col, top_k),
-                        iterations: c.iterations,
-                        last_change: c.last_change,
-                    }
+                .map(|c| PprAnswer {
+                    entries: topk::top_k(&c.scores, top_k),
+                    iterations: c.iterations,
+                    last_change: c.last_change,
                 })
                 .collect()
         };
@@ -171,14 +162,16 @@ pub fn ppr_top_k(
 
 /// Whether `config` and the graph let [`cg::solve`] run (see [`Solver::Auto`]).
 fn use_cg(g: &Graph, tr: &Transition, config: &PageRankConfig, uniform: bool) -> bool {
-    config.solver == Solver::Auto && cg::applies(g, tr, config.dangling, uniform)
+    config.solver == Solver::Auto
+        && cg::applies(g, config.dangling, uniform, || !tr.dangling.is_empty())
 }
 
 /// The method [`pagerank`] (`global = true`) or [`personalized`] / [`ppr_top_k`]
 /// (`global = false`) runs on `g` with `config`: `"conjugate gradients"` or
 /// `"power iteration"` (see [`Solver::Auto`]), for reports.
 pub fn method_name(g: &Graph, config: &PageRankConfig, global: bool) -> &'static str {
-    if use_cg(g, &Transition::new(g), config, global) {
+    let has_dangling = || !Transition::new(g).dangling.is_empty();
+    if config.solver == Solver::Auto && cg::applies(g, config.dangling, global, has_dangling) {
         "conjugate gradients"
     } else {
         "power iteration"

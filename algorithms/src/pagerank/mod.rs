@@ -25,7 +25,7 @@ mod transition;
 
 pub use transition::Transition;
 
-use crate::error::{check_open, check_positive, AlgorithmError};
+use crate::error::{check_at_least_one, check_open, check_positive, AlgorithmError};
 
 /// Where the mass of dangling nodes (nodes without out-edges) goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,13 +95,7 @@ impl PageRankConfig {
             "must be strictly between 0 and 1",
         )?;
         check_positive("tolerance", self.tolerance)?;
-        if self.max_iterations == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "max-iterations",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("max-iterations", self.max_iterations)?;
         Ok(())
     }
 

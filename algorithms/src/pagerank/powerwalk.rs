@@ -64,7 +64,7 @@ pub use fingerprint::graph_fingerprint;
 pub use query::{query, query_batch};
 
 use super::Dangling;
-use crate::error::{check_open, AlgorithmError};
+use crate::error::{check_at_least_one, check_open, AlgorithmError};
 use spargraph_engine::{Csr, Graph};
 
 /// Options of [`build_index`].
@@ -104,13 +104,7 @@ impl PowerWalkIndexConfig {
     /// `prune >= 0` and finite. Errors name the option as the command line spells it
     /// (`walks`, `damping`, `max-length`, `prune`).
     pub fn validate(&self) -> Result<(), AlgorithmError> {
-        if self.walks == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "walks",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("walks", self.walks as usize)?;
         check_open(
             "damping",
             self.damping,
@@ -118,13 +112,7 @@ impl PowerWalkIndexConfig {
             1.0,
             "must be strictly between 0 and 1",
         )?;
-        if self.max_length == 0 {
-            return Err(AlgorithmError::InvalidOption {
-                name: "max-length",
-                value: "0".into(),
-                expected: "must be at least 1",
-            });
-        }
+        check_at_least_one("max-length", self.max_length as usize)?;
         if !(self.prune.is_finite() && self.prune >= 0.0) {
             return Err(AlgorithmError::InvalidOption {
                 name: "prune",

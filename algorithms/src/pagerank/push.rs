@@ -15,7 +15,7 @@
 
 use super::{exact, Dangling, PageRankConfig, Seeds};
 use crate::error::{check_positive, AlgorithmError};
-use crate::topk::top_k_sparse;
+use crate::topk;
 use rayon::prelude::*;
 use spargraph_engine::Graph;
 use std::collections::VecDeque;
@@ -214,14 +214,8 @@ fn push_one(
             *pv += lost * gv;
         }
     }
-    let entries: Vec<(u32, f64)> = p
-        .iter()
-        .enumerate()
-        .filter(|e| *e.1 > 0.0)
-        .map(|(i, &s)| (i as u32, s))
-        .collect();
     PushAnswer {
-        entries: top_k_sparse(entries, top_k),
+        entries: topk::top_k(&p, top_k),
         residual_l1: residual,
         pushes,
     }

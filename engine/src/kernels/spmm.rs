@@ -88,7 +88,7 @@ const PREFETCH_AHEAD: usize = 4;
 /// Asks the CPU to bring row `j` of `x` (`d` values) into cache; a no-op for short
 /// rows (one cache line or less, which the hardware handles) and off x86-64.
 #[inline(always)]
-fn prefetch_row<T: Real>(x: &[T], j: usize, d: usize) {
+pub(super) fn prefetch_row<T: Real>(x: &[T], j: usize, d: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         let bytes = d * std::mem::size_of::<T>();

@@ -5,6 +5,7 @@
 //! in `f64` and consistent) halve the bytes each gather moves this way. Every
 //! product `w * x` of two `f32` values is exact in `f64`; the sums run in CSR order.
 
+use super::spmm::prefetch_row;
 use crate::csr::Csr;
 use std::ops::Range;
 
@@ -50,26 +51,6 @@ unsafe fn mixed_avx2(a: &Csr, rows: Range<usize>, x: &[f32], d: usize, y: &mut [
 /// How many entries ahead of the current one the first tile prefetches rows.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Asks the CPU to bring the `d` values of `x` from `start` into cache (a hint
-/// that never faults; a no-op off x86-64).
-#[inline(always)]
-fn prefetch_row(x: &[f32], start: usize, d: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let base = x[start..start + d].as_ptr() as *const i8;
-        let mut off = 0;
-        while off < d * 4 {
-            // SAFETY: prefetching is a hint; the address lies within the row.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch(base.add(off), std::arch::x86_64::_MM_HINT_T0)
-            };
-            off += 64;
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (x, start, d);
-}
-
 /// Columns per register tile: 32 `f64` accumulators (eight 256-bit registers).
 const TILE: usize = 32;
 
@@ -103,7 +84,7 @@ fn mixed_body(a: &Csr, rows: Range<usize>, x: &[f32], d: usize, y: &mut [f64]) {
             for (k, &j) in cols.iter().enumerate() {
                 if c0 == 0 {
                     if let Some(&ahead) = cols.get(k + PREFETCH_AHEAD) {
-                        prefetch_row(x, ahead as usize * d, d);
+                        prefetch_row(x, ahead as usize, d);
                     }
                 }
                 let at = j as usize * d + c0;
