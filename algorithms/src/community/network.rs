@@ -254,19 +254,29 @@ impl Accumulator {
     /// accumulator's size (checked once per call, not per entry).
     #[inline]
     pub fn add_row(&mut self, targets: &[u32], weights: &[f64], label: &[u32]) {
+        let n = targets.len().min(weights.len());
+        // Room for every entry, so the id can be written unconditionally and kept
+        // only when its slot was empty: no unpredictable branch in the loop, which
+        // lets the label and value loads of consecutive entries overlap.
+        self.touched.reserve(n);
+        let start = self.touched.len();
         let value = &mut self.value[..];
-        let touched = &mut self.touched;
-        for (&t, &w) in targets.iter().zip(weights) {
+        let spare = &mut self.touched.spare_capacity_mut()[..n];
+        let mut len = 0;
+        for (&t, &w) in targets[..n].iter().zip(&weights[..n]) {
             let k = label[t as usize];
             assert!((k as usize) < value.len());
-            // SAFETY: bounds checked on the line above (kept out of the hot path
-            // of the store/load chain below by the optimiser).
-            let slot = unsafe { value.get_unchecked_mut(k as usize) };
-            if *slot == 0.0 {
-                touched.push(k);
+            // SAFETY: bounds checked on the line above; `len` counts kept entries,
+            // at most the entries seen so far, so `len < n <= spare.len()`.
+            unsafe {
+                let slot = value.get_unchecked_mut(k as usize);
+                spare.get_unchecked_mut(len).write(k);
+                len += (*slot == 0.0) as usize;
+                *slot += w;
             }
-            *slot += w;
         }
+        // SAFETY: the first `len` spare slots were written above.
+        unsafe { self.touched.set_len(start + len) };
     }
 
     /// The ids touched so far, in the order first touched.
