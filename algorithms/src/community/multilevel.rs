@@ -7,7 +7,7 @@ use super::local_moving::local_moving;
 use super::network::{Accumulator, Network};
 use super::objective::{bipartite_sides, network_for, Objective};
 use super::quality::{bipartite_modularity, cpm, modularity};
-use super::refine::refine;
+use super::refine::{refine, MergeRule};
 use super::scratch::ScratchPool;
 use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 
@@ -303,7 +303,15 @@ fn one_run(
         let (clusters, r) = match config.method {
             Method::Louvain => (comm.clone(), k),
             Method::Leiden => {
-                let (refined, r) = refine(net, &comm, k, gamma, level_seed ^ 0x5EED, &pool);
+                // Level 0 pairs nodes by largest gain (which keeps the modularity
+                // GVE-Leiden's rule reaches, e.g. on rmat16); from level 1 on,
+                // sub-clusters grow by most weight, so that deeper levels shrink.
+                let rule = if level == 0 {
+                    MergeRule::LargestGain
+                } else {
+                    MergeRule::MostWeight
+                };
+                let (refined, r) = refine(net, &comm, k, gamma, rule, level_seed ^ 0x5EED, &pool);
                 if r == net.n() {
                     (comm.clone(), k) // refinement merged nothing: aggregate communities
                 } else {
