@@ -343,13 +343,13 @@ fn network_quality(net: &Network, comm: &[u32], k: usize, gamma: f64) -> f64 {
     let (mut inside, mut out, mut inn) = (vec![0f64; k], vec![0f64; k], vec![0f64; k]);
     for v in 0..net.n() {
         let c = comm[v] as usize;
-        let (t, w) = net.row(v);
-        inside[c] += net.self_weight[v]
-            + t.iter()
-                .zip(w)
-                .filter(|(&u, _)| comm[u as usize] as usize == c)
-                .map(|(_, &w)| w)
-                .sum::<f64>();
+        let mut to_own = 0.0;
+        net.for_each_entry(v, |u, w| {
+            if comm[u as usize] as usize == c {
+                to_own += w;
+            }
+        });
+        inside[c] += net.self_weight[v] + to_own;
         out[c] += net.mass_out[v];
         inn[c] += net.mass_in[v];
     }

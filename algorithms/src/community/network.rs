@@ -10,25 +10,62 @@
 //! network sums `S` between clusters and sums the masses, so every level has the
 //! same form.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use super::scratch::ScratchPool;
 
-/// Entries of consecutive rows of a [`Network`].
+/// The weights of a [`Chunk`]'s entries, in the narrowest type that holds them
+/// exactly.
 #[derive(Clone, Debug)]
-pub(crate) struct Chunk {
-    /// Offset of the chunk's first entry among all entries.
-    pub base: u64,
-    /// Neighbours (no self-loops).
-    pub targets: Vec<u32>,
-    /// `S(v, u)` for each entry; empty when every entry weighs `unit[0]`
-    /// (unweighted input: saves 8 bytes per entry at level 0).
-    pub weights: Vec<f64>,
+pub(crate) enum Weights {
+    /// Every entry weighs the network's `unit` (unweighted input at level 0).
+    Unit,
+    /// Single precision: every weight is exactly an `f32` (level 0 of a weighted
+    /// graph, and aggregated counts of unweighted edges): 4 bytes per entry.
+    F32(Vec<f32>),
+    /// Double precision (sums of `f32` weights after aggregation).
+    F64(Vec<f64>),
 }
 
-impl Chunk {
+impl Weights {
+    /// `F32` when every weight converts to `f32` and back unchanged, else `F64`.
+    pub fn narrowest(w: Vec<f64>) -> Weights {
+        if w.iter().all(|&x| (x as f32) as f64 == x) {
+            Weights::F32(w.iter().map(|&x| x as f32).collect())
+        } else {
+            Weights::F64(w)
+        }
+    }
+}
+
+/// The weights of one row, as [`Network::row`] returns them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RowWeights<'a> {
+    /// Every entry weighs this much.
+    Unit(f64),
+    /// One weight per entry, single precision.
+    F32(&'a [f32]),
+    /// One weight per entry, double precision.
+    F64(&'a [f64]),
+}
+
+/// Entries of consecutive rows of a [`Network`].
+#[derive(Clone, Debug)]
+pub(crate) struct Chunk<'g> {
+    /// Offset of the chunk's first entry among all entries.
+    pub base: u64,
+    /// Neighbours (no self-loops); borrowed from the graph's CSR when level 0 can
+    /// use it as it is.
+    pub targets: Cow<'g, [u32]>,
+    /// `S(v, u)` for each entry.
+    pub weights: Weights,
+}
+
+impl<'g> Chunk<'g> {
     /// Every row in one chunk: with `chunk_shift` [`ONE_CHUNK`].
-    pub fn all(targets: Vec<u32>, weights: Vec<f64>) -> Vec<Chunk> {
+    pub fn all(targets: Cow<'g, [u32]>, weights: Weights) -> Vec<Chunk<'g>> {
         vec![Chunk {
             base: 0,
             targets,
@@ -43,17 +80,18 @@ pub(crate) const ONE_CHUNK: u32 = 63;
 /// `S = A + A^T` without its diagonal (rows may repeat a neighbour: the engine
 /// always accumulates by community), the diagonal apart, and the node masses.
 #[derive(Clone, Debug)]
-pub(crate) struct Network {
-    /// Row offsets (`n + 1` entries) into the concatenation of the chunks.
-    pub offsets: Vec<u64>,
+pub(crate) struct Network<'g> {
+    /// Row offsets (`n + 1` entries) into the concatenation of the chunks
+    /// (borrowed from the CSR with its targets).
+    pub offsets: Cow<'g, [u64]>,
     /// Row `v`'s entries live in chunk `v >> chunk_shift` ([`ONE_CHUNK`]: one).
     /// Aggregated networks keep the blocks they were built in, so building one
     /// never holds two copies of its entries.
     pub chunk_shift: u32,
     /// The entries, in chunks of consecutive rows.
-    pub chunks: Vec<Chunk>,
-    /// `unit` repeated over the longest row, for chunks without weights.
-    pub unit: Vec<f64>,
+    pub chunks: Vec<Chunk<'g>>,
+    /// The weight of every entry of a [`Weights::Unit`] chunk.
+    pub unit: f64,
     /// `S(v, v)`: twice the weight inside the super-node.
     pub self_weight: Vec<f64>,
     /// First node mass (degree, out-degree, left degree or node count).
@@ -66,35 +104,45 @@ pub(crate) struct Network {
     pub total: f64,
 }
 
-impl Network {
+impl<'g> Network<'g> {
     /// Number of (super-)nodes.
     pub fn n(&self) -> usize {
         self.self_weight.len()
     }
 
-    /// Entries of row `v`.
+    /// Entries of row `v`: neighbours and their weights.
     #[inline]
-    pub fn row(&self, v: usize) -> (&[u32], &[f64]) {
+    pub fn row(&self, v: usize) -> (&[u32], RowWeights<'_>) {
         let c = &self.chunks[v >> self.chunk_shift];
         let r = (self.offsets[v] - c.base) as usize..(self.offsets[v + 1] - c.base) as usize;
-        let w = if c.weights.is_empty() {
-            &self.unit[..r.len()]
-        } else {
-            &c.weights[r.clone()]
+        let w = match &c.weights {
+            Weights::Unit => RowWeights::Unit(self.unit),
+            Weights::F32(w) => RowWeights::F32(&w[r.clone()]),
+            Weights::F64(w) => RowWeights::F64(&w[r.clone()]),
         };
         (&c.targets[r], w)
+    }
+
+    /// Calls `f(u, S(v, u))` for every entry of row `v`, in order (the weight
+    /// type is matched once per row, not per entry).
+    #[inline(always)]
+    pub fn for_each_entry(&self, v: usize, mut f: impl FnMut(u32, f64)) {
+        let (t, w) = self.row(v);
+        match w {
+            RowWeights::Unit(x) => t.iter().for_each(|&u| f(u, x)),
+            RowWeights::F32(w) => t.iter().zip(w).for_each(|(&u, &x)| f(u, x as f64)),
+            RowWeights::F64(w) => t.iter().zip(w).for_each(|(&u, &x)| f(u, x)),
+        }
     }
 
     /// Sum of all entries of `S` off the diagonal.
     pub fn total_off_diagonal(&self) -> f64 {
         self.chunks
             .iter()
-            .map(|c| {
-                if c.weights.is_empty() {
-                    self.unit.first().copied().unwrap_or(0.0) * c.targets.len() as f64
-                } else {
-                    c.weights.iter().sum()
-                }
+            .map(|c| match &c.weights {
+                Weights::Unit => self.unit * c.targets.len() as f64,
+                Weights::F32(w) => w.iter().map(|&x| x as f64).sum(),
+                Weights::F64(w) => w.iter().sum(),
             })
             .sum()
     }
@@ -109,7 +157,7 @@ impl Network {
         cluster: &[u32],
         n_clusters: usize,
         pool: &ScratchPool<Accumulator>,
-    ) -> Network {
+    ) -> Network<'static> {
         let members = group_by(cluster, n_clusters);
         // Blocks of clusters, each built into its own chunk (a power of two rows).
         const BLOCK: usize = 2048;
@@ -128,15 +176,14 @@ impl Network {
                     for &v in members.of(k) {
                         let v = v as usize;
                         inside += self.self_weight[v];
-                        let (t, w) = self.row(v);
-                        for (&u, &w) in t.iter().zip(w) {
+                        self.for_each_entry(v, |u, w| {
                             let cu = cluster[u as usize];
                             if cu as usize == k {
                                 inside += w;
                             } else {
                                 acc.add(cu, w);
                             }
-                        }
+                        });
                     }
                     let before = targets.len();
                     acc.drain(&mut targets, &mut weights);
@@ -145,8 +192,7 @@ impl Network {
                 }
                 // Rows were appended with amortised doubling: give the slack back.
                 targets.shrink_to_fit();
-                weights.shrink_to_fit();
-                (lens, targets, weights, selfs)
+                (lens, targets, Weights::narrowest(weights), selfs)
             })
             .collect();
         let mut offsets = Vec::with_capacity(n_clusters + 1);
@@ -161,7 +207,7 @@ impl Network {
             self_weight.extend_from_slice(&selfs);
             chunks.push(Chunk {
                 base,
-                targets,
+                targets: Cow::Owned(targets),
                 weights,
             });
         }
@@ -171,10 +217,10 @@ impl Network {
                 .collect()
         };
         Network {
-            offsets,
+            offsets: Cow::Owned(offsets),
             chunk_shift: BLOCK.trailing_zeros(),
             chunks,
-            unit: Vec::new(),
+            unit: 0.0,
             self_weight,
             mass_out: sum_by(&self.mass_out),
             mass_in: sum_by(&self.mass_in),
@@ -187,7 +233,7 @@ impl Network {
 }
 
 /// Rows of a block of clusters: lengths, targets, weights, self weights.
-type RowBlock = (Vec<u64>, Vec<u32>, Vec<f64>, Vec<f64>);
+type RowBlock = (Vec<u64>, Vec<u32>, Weights, Vec<f64>);
 
 /// Nodes grouped by a label in `0..k`, each group in increasing node order.
 pub(crate) struct Groups {
@@ -250,11 +296,30 @@ impl Accumulator {
     }
 
     /// Adds each weight of a row to the label of its neighbour:
-    /// `value[label[t]] += w` for every `(t, w)`. Every label must be below the
-    /// accumulator's size (checked once per call, not per entry).
+    /// `value[label[t]] += w` for every entry `(t, w)`. Every label must be below
+    /// the accumulator's size.
     #[inline]
-    pub fn add_row(&mut self, targets: &[u32], weights: &[f64], label: &[u32]) {
-        let n = targets.len().min(weights.len());
+    pub fn add_row(&mut self, targets: &[u32], weights: RowWeights<'_>, label: &[u32]) {
+        match weights {
+            RowWeights::Unit(x) => self.add_row_by(targets, label, |_| x),
+            RowWeights::F32(w) => {
+                let w = &w[..targets.len()];
+                // SAFETY: `add_row_by` asks for `i < targets.len() == w.len()`.
+                self.add_row_by(targets, label, |i| unsafe { *w.get_unchecked(i) } as f64)
+            }
+            RowWeights::F64(w) => {
+                let w = &w[..targets.len()];
+                // SAFETY: as above.
+                self.add_row_by(targets, label, |i| unsafe { *w.get_unchecked(i) })
+            }
+        }
+    }
+
+    /// [`Accumulator::add_row`] with the weight of entry `i` given by `weight(i)`
+    /// (called for `i < targets.len()` only).
+    #[inline(always)]
+    fn add_row_by(&mut self, targets: &[u32], label: &[u32], weight: impl Fn(usize) -> f64) {
+        let n = targets.len();
         // Room for every entry, so the id can be written unconditionally and kept
         // only when its slot was empty: no unpredictable branch in the loop, which
         // lets the label and value loads of consecutive entries overlap.
@@ -263,9 +328,10 @@ impl Accumulator {
         let value = &mut self.value[..];
         let spare = &mut self.touched.spare_capacity_mut()[..n];
         let mut len = 0;
-        for (&t, &w) in targets[..n].iter().zip(&weights[..n]) {
+        for (i, &t) in targets.iter().enumerate() {
             let k = label[t as usize];
             assert!((k as usize) < value.len());
+            let w = weight(i);
             // SAFETY: bounds checked on the line above; `len` counts kept entries,
             // at most the entries seen so far, so `len < n <= spare.len()`.
             unsafe {
@@ -318,7 +384,7 @@ impl Accumulator {
 mod tests {
     use super::*;
 
-    fn triangle_pair() -> Network {
+    fn triangle_pair() -> Network<'static> {
         // Two triangles {0,1,2}, {3,4,5} joined by 2-3; unit weights, S = 2A.
         let edges = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3)];
         let mut rows = vec![Vec::new(); 6];
@@ -335,10 +401,10 @@ mod tests {
         let weights = vec![2.0; targets.len()];
         let deg: Vec<f64> = rows.iter().map(|r| r.len() as f64).collect();
         Network {
-            offsets,
+            offsets: Cow::Owned(offsets),
             chunk_shift: ONE_CHUNK,
-            chunks: Chunk::all(targets, weights),
-            unit: Vec::new(),
+            chunks: Chunk::all(Cow::Owned(targets), Weights::F64(weights)),
+            unit: 0.0,
             self_weight: vec![0.0; 6],
             mass_out: deg.clone(),
             mass_in: deg,
@@ -353,8 +419,10 @@ mod tests {
         let pool = ScratchPool::new(|| Accumulator::new(6));
         let agg = net.aggregate(&[1, 1, 1, 0, 0, 0], 2, &pool);
         assert_eq!(agg.n(), 2);
-        assert_eq!(agg.row(0), (&[1u32][..], &[2.0][..]));
-        assert_eq!(agg.row(1), (&[0u32][..], &[2.0][..]));
+        assert_eq!(entries(&agg, 0), vec![(1, 2.0)]);
+        assert_eq!(entries(&agg, 1), vec![(0, 2.0)]);
+        // Integer sums are stored in single precision.
+        assert!(matches!(agg.chunks[0].weights, Weights::F32(_)));
         // Three internal edges, each in both rows of S = 2A: 3 * 2 * 2 = 12.
         assert_eq!(agg.self_weight, vec![12.0, 12.0]);
         assert_eq!(agg.mass_out, vec![7.0, 7.0]);
@@ -362,6 +430,52 @@ mod tests {
         let all = agg.aggregate(&[0, 0], 1, &pool);
         assert_eq!(all.self_weight, vec![28.0]);
         assert_eq!(all.row(0).0.len(), 0);
+    }
+
+    fn entries(net: &Network, v: usize) -> Vec<(u32, f64)> {
+        let mut e = Vec::new();
+        net.for_each_entry(v, |u, w| e.push((u, w)));
+        e
+    }
+
+    #[test]
+    fn weights_are_kept_in_single_precision_only_when_exact() {
+        assert!(matches!(
+            Weights::narrowest(vec![2.0, 3.5, 1e30f32 as f64]),
+            Weights::F32(w) if w == vec![2.0, 3.5, 1e30]
+        ));
+        assert!(matches!(
+            Weights::narrowest(vec![2.0, 0.1]),
+            Weights::F64(_)
+        ));
+        assert!(matches!(
+            Weights::narrowest(vec![16_777_217.0]),
+            Weights::F64(_)
+        ));
+    }
+
+    #[test]
+    fn rows_read_the_same_from_every_weight_type() {
+        let mut net = triangle_pair();
+        let f64_rows: Vec<_> = (0..6).map(|v| entries(&net, v)).collect();
+        net.chunks[0].weights = Weights::F32(vec![2.0; 14]);
+        assert_eq!(
+            (0..6).map(|v| entries(&net, v)).collect::<Vec<_>>(),
+            f64_rows
+        );
+        net.chunks[0].weights = Weights::Unit;
+        net.unit = 2.0;
+        assert_eq!(
+            (0..6).map(|v| entries(&net, v)).collect::<Vec<_>>(),
+            f64_rows
+        );
+        assert_eq!(net.total_off_diagonal(), 28.0);
+        // The accumulator sums the same per community from every type.
+        let label = [0, 0, 0, 1, 1, 1];
+        let mut acc = Accumulator::new(2);
+        let (t, w) = net.row(2);
+        acc.add_row(t, w, &label);
+        assert_eq!((acc.get(0), acc.get(1)), (4.0, 2.0));
     }
 
     #[test]

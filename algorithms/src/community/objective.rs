@@ -2,7 +2,9 @@
 
 use spargraph_engine::Graph;
 
-use super::network::{Chunk, Network, ONE_CHUNK};
+use std::borrow::Cow;
+
+use super::network::{Chunk, Network, Weights, ONE_CHUNK};
 use crate::error::AlgorithmError;
 
 /// What the clustering maximises. Each is
@@ -104,58 +106,94 @@ pub fn bipartite_sides(graph: &Graph) -> Result<Vec<bool>, AlgorithmError> {
 }
 
 /// The level-0 network of `graph` for `objective` (`is_left` only for
-/// [`Objective::Bipartite`]).
-pub(crate) fn network_for(
-    graph: &Graph,
+/// [`Objective::Bipartite`]). On an undirected graph without self-loops the rows
+/// of `S = 2A` are the CSR's rows: the network borrows its offsets and targets,
+/// and keeps the weights (`2w`, exact in `f32`) as single precision.
+pub(crate) fn network_for<'g>(
+    graph: &'g Graph,
     objective: Objective,
     is_left: Option<&[bool]>,
-) -> Network {
+) -> Network<'g> {
     let n = graph.n_nodes();
     let out = graph.out();
     let directed = graph.is_directed();
     // S = A + A^T: undirected rows hold A symmetric, so S = 2A off the diagonal;
     // a loop of weight w is A_vv = 2w there (igraph's convention), so S_vv = 4w.
     // Directed: the out-row and the in-row concatenated, a loop gives S_vv = 2w.
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0u64);
-    let cap = if directed { 2 * out.nnz() } else { out.nnz() };
+    let factor = if directed { 1.0 } else { 2.0 };
     let weighted = graph.is_weighted();
-    let (mut targets, mut weights) = (
-        Vec::with_capacity(cap),
-        Vec::with_capacity(if weighted { cap } else { 0 }),
-    );
     let mut self_weight = vec![0f64; n];
     let mut deg_out = vec![0f64; n];
     let mut deg_in = vec![0f64; n];
-    let factor = if directed { 1.0 } else { 2.0 };
+    let mut has_loops = false;
     for v in 0..n {
         for (u, w) in out.row_entries(v) {
             let w = w as f64;
             if u as usize == v {
+                has_loops = true;
                 self_weight[v] += 2.0 * factor * w;
                 deg_out[v] += factor * w;
                 deg_in[v] += factor * w;
             } else {
-                targets.push(u);
-                if weighted {
-                    weights.push(factor * w);
-                }
                 deg_out[v] += w;
                 deg_in[u as usize] += w;
             }
         }
-        if directed {
-            for (u, w) in graph.incoming().row_entries(v) {
+    }
+    let (offsets, targets, weights) = if !directed && !has_loops {
+        let weights = match out.weights() {
+            None => Weights::Unit,
+            Some(w) => {
+                let doubled: Vec<f32> = w.iter().map(|&x| 2.0 * x).collect();
+                // 2w is exact in f32 unless it overflows.
+                if doubled.iter().all(|x| x.is_finite()) {
+                    Weights::F32(doubled)
+                } else {
+                    Weights::F64(w.iter().map(|&x| 2.0 * x as f64).collect())
+                }
+            }
+        };
+        (
+            Cow::Borrowed(out.offsets()),
+            Cow::Borrowed(out.targets()),
+            weights,
+        )
+    } else {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u64);
+        let cap = if directed { 2 * out.nnz() } else { out.nnz() };
+        let (mut targets, mut weights) = (
+            Vec::with_capacity(cap),
+            Vec::with_capacity(if weighted { cap } else { 0 }),
+        );
+        for v in 0..n {
+            for (u, w) in out.row_entries(v) {
                 if u as usize != v {
                     targets.push(u);
                     if weighted {
-                        weights.push(w as f64);
+                        weights.push(factor * w as f64);
                     }
                 }
             }
+            if directed {
+                for (u, w) in graph.incoming().row_entries(v) {
+                    if u as usize != v {
+                        targets.push(u);
+                        if weighted {
+                            weights.push(w as f64);
+                        }
+                    }
+                }
+            }
+            offsets.push(targets.len() as u64);
         }
-        offsets.push(targets.len() as u64);
-    }
+        let weights = if weighted {
+            Weights::narrowest(weights)
+        } else {
+            Weights::Unit
+        };
+        (Cow::Owned(offsets), Cow::Owned(targets), weights)
+    };
     let total: f64 = deg_out.iter().sum();
     let (mass_out, mass_in, total) = match objective {
         Objective::Modularity => (deg_out, deg_in, total),
@@ -173,18 +211,11 @@ pub(crate) fn network_for(
             (left, right, total)
         }
     };
-    // Unweighted input: every off-diagonal entry is `factor`; keep one row's worth.
-    let (weights, unit) = if graph.is_weighted() {
-        (weights, Vec::new())
-    } else {
-        let longest = offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
-        (Vec::new(), vec![factor; longest as usize])
-    };
     Network {
         offsets,
         chunk_shift: ONE_CHUNK,
         chunks: Chunk::all(targets, weights),
-        unit,
+        unit: factor,
         self_weight,
         mass_out,
         mass_in,

@@ -118,12 +118,13 @@ fn refine_community(
     // S-weight from each cluster to the rest of the community; for a singleton it is
     // its node's, found when the node is visited or first needed (NaN until then).
     let node_ext = |i: usize| -> f64 {
-        let (t, w) = net.row(members[i] as usize);
-        t.iter()
-            .zip(w)
-            .filter(|(&u, _)| comm[u as usize] == c)
-            .map(|(_, &w)| w)
-            .sum()
+        let mut sum = 0.0;
+        net.for_each_entry(members[i] as usize, |u, w| {
+            if comm[u as usize] == c {
+                sum += w;
+            }
+        });
+        sum
     };
     let mut ext = vec![f64::NAN; m];
     let mut order: Vec<u32> = (0..m as u32).collect();
@@ -138,12 +139,11 @@ fn refine_community(
         }
         let v = members[i] as usize;
         let (a, b) = (net.mass_out[v], net.mass_in[v]);
-        let (t, w) = net.row(v);
-        for (&u, &w) in t.iter().zip(w) {
+        net.for_each_entry(v, |u, w| {
             if comm[u as usize] == c {
                 acc.add(label[local[u as usize] as usize], w);
             }
-        }
+        });
         let v_ext: f64 = acc.touched().iter().map(|&cl| acc.get(cl)).sum();
         ext[i] = v_ext;
         if v_ext < scale * (a * (total_in - b) + b * (total_out - a)) {
@@ -205,10 +205,11 @@ mod tests {
     use super::*;
     use crate::community::objective::{network_for, Objective};
     use spargraph_engine::builder::{build_graph, BuildOptions};
+    use spargraph_engine::Graph;
 
     /// `k` blocks of `size` nodes, each pair inside a block joined with probability
     /// `p_in`, across blocks with `p_out`; optionally random weights.
-    fn planted_network(k: usize, size: usize, p_in: f64, p_out: f64, weighted: bool) -> Network {
+    fn planted_graph(k: usize, size: usize, p_in: f64, p_out: f64, weighted: bool) -> Graph {
         let n = k * size;
         let mut rng = Xoshiro256PlusPlus::new(7);
         let (mut src, mut dst, mut w) = (Vec::new(), Vec::new(), Vec::new());
@@ -223,8 +224,7 @@ mod tests {
             }
         }
         let weights = weighted.then_some(&w[..]);
-        let g = build_graph(n, &src, &dst, weights, &BuildOptions::undirected()).unwrap();
-        network_for(&g, Objective::Modularity, None)
+        build_graph(n, &src, &dst, weights, &BuildOptions::undirected()).unwrap()
     }
 
     /// Whether the nodes of `cluster` are connected by entries of `net` between them.
@@ -245,7 +245,8 @@ mod tests {
     #[test]
     fn both_rules_give_connected_sub_clusters_inside_communities() {
         for weighted in [false, true] {
-            let net = planted_network(4, 40, 0.2, 0.01, weighted);
+            let g = planted_graph(4, 40, 0.2, 0.01, weighted);
+            let net = network_for(&g, Objective::Modularity, None);
             let comm: Vec<u32> = (0..net.n() as u32).map(|v| v / 40).collect();
             let pool = ScratchPool::new(|| Accumulator::new(160));
             for rule in [MergeRule::LargestGain, MergeRule::MostWeight] {
@@ -272,7 +273,8 @@ mod tests {
     fn most_weight_grows_far_fewer_sub_clusters_on_a_sparse_planted_graph() {
         // Four blocks of 250 nodes with about 10 neighbours each inside: most
         // neighbours of a node sit in different sub-clusters, one edge each.
-        let net = planted_network(4, 250, 0.04, 0.001, false);
+        let g = planted_graph(4, 250, 0.04, 0.001, false);
+        let net = network_for(&g, Objective::Modularity, None);
         let comm: Vec<u32> = (0..net.n() as u32).map(|v| v / 250).collect();
         let pool = ScratchPool::new(|| Accumulator::new(1000));
         let (_, by_gain) = refine(&net, &comm, 4, 1.0, MergeRule::LargestGain, 3, &pool);
