@@ -34,10 +34,11 @@ pub(crate) struct Total {
 /// The totals of each community of `comm` (ids below `net.n()`).
 pub(crate) fn totals_of(net: &Network, comm: &[u32]) -> Vec<Total> {
     let mut t = vec![Total::default(); net.n()];
+    let mass_in = net.mass_in();
     for (v, &c) in comm.iter().enumerate() {
         let c = &mut t[c as usize];
         c.out += net.mass_out[v];
-        c.inn += net.mass_in[v];
+        c.inn += mass_in[v];
         c.count += 1;
     }
     t
@@ -70,6 +71,7 @@ pub(crate) fn local_moving(
 ) -> usize {
     // Gains are in units of S; relative to all of S they are (half) quality gains.
     let total_s: f64 = net.total_off_diagonal() + net.self_weight.iter().sum::<f64>();
+    let mass_in = net.mass_in();
     let n = net.n();
     let mut totals = totals_of(net, comm);
     let mut active = vec![true; n];
@@ -105,7 +107,7 @@ pub(crate) fn local_moving(
                 let Some(m) = decision else { continue };
                 let v = v as usize;
                 let own = comm[v] as usize;
-                let (a, b) = (net.mass_out[v], net.mass_in[v]);
+                let (a, b) = (net.mass_out[v], mass_in[v]);
                 let target = if m.target == EMPTY {
                     match empty.last() {
                         Some(&c) if totals[own].count > 1 => c as usize,
@@ -182,7 +184,7 @@ fn best_move(
     let (targets, weights) = net.row(v);
     acc.add_row(targets, weights, comm);
     let own = comm[v];
-    let (a, b) = (net.mass_out[v], net.mass_in[v]);
+    let (a, b) = (net.mass_out[v], net.mass_in()[v]);
     let to_own = acc.get(own);
     let o = own as usize;
     let gain_own = to_own - scale * (a * (totals[o].inn - b) + b * (totals[o].out - a));

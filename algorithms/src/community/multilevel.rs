@@ -204,7 +204,8 @@ pub fn communities(
     let mut best_quality = if until_stable { quality(&start)? } else { 0.0 };
     for run in 0..runs {
         let seed = SplitMix64::mix(config.seed ^ SplitMix64::mix(run as u64 + 1));
-        let run_levels = one_run(&base, &start, config, seed);
+        // Only the first run's levels are reported; later runs keep their last.
+        let run_levels = one_run(&base, &start, config, seed, run == 0);
         let last = match run_levels.last() {
             Some((l, _)) if *l != start => l.clone(),
             _ => break,
@@ -251,12 +252,15 @@ pub fn communities(
 /// One multilevel run from `start` (a membership of the original nodes, ids
 /// `0..k`); returns the partition of the original nodes after each level's local
 /// moving (consecutive duplicates dropped) with its quality, computed on that
-/// level's network (aggregation keeps every sum the quality needs).
+/// level's network (aggregation keeps every sum the quality needs). With
+/// `keep_levels` false only the last partition is kept, without its quality
+/// (NaN): `n` ids per level, and a pass per level, saved.
 fn one_run(
     base: &Network,
     start: &[u32],
     config: &CommunityConfig,
     seed: u64,
+    keep_levels: bool,
 ) -> Vec<(Vec<u32>, f64)> {
     let n = base.n();
     let mut levels: Vec<(Vec<u32>, f64)> = Vec::new();
@@ -291,11 +295,16 @@ fn one_run(
         let k = compact(&mut comm);
         let at_level: Vec<u32> = node_to_super.iter().map(|&s| comm[s as usize]).collect();
         if levels.last().map(|l| &l.0) != Some(&at_level) {
-            let mut q = network_quality(net, &comm, k, gamma);
-            if config.objective == Objective::Cpm {
-                q += gamma * n as f64; // CPM's n_c (n_c - 1) = Out_c In_c - n_c
+            if keep_levels {
+                let mut q = network_quality(net, &comm, k, gamma);
+                if config.objective == Objective::Cpm {
+                    q += gamma * n as f64; // CPM's n_c (n_c - 1) = Out_c In_c - n_c
+                }
+                levels.push((at_level, q));
+            } else {
+                levels.clear();
+                levels.push((at_level, f64::NAN));
             }
-            levels.push((at_level, q));
         }
         if k == net.n() {
             break;
@@ -349,9 +358,9 @@ fn network_quality(net: &Network, comm: &[u32], k: usize, gamma: f64) -> f64 {
                 to_own += w;
             }
         });
-        inside[c] += net.self_weight[v] + to_own;
+        inside[c] += net.self_weight(v) + to_own;
         out[c] += net.mass_out[v];
-        inn[c] += net.mass_in[v];
+        inn[c] += net.mass_in()[v];
     }
     let w = net.total;
     (0..k)

@@ -92,11 +92,15 @@ pub(crate) struct Network<'g> {
     pub chunks: Vec<Chunk<'g>>,
     /// The weight of every entry of a [`Weights::Unit`] chunk.
     pub unit: f64,
-    /// `S(v, v)`: twice the weight inside the super-node.
+    /// `S(v, v)`: twice the weight inside the super-node; empty when every one
+    /// is 0 (level 0 of a graph without self-loops). Read with
+    /// [`Network::self_weight`].
     pub self_weight: Vec<f64>,
     /// First node mass (degree, out-degree, left degree or node count).
     pub mass_out: Vec<f64>,
-    /// Second node mass (degree, in-degree, right degree or node count).
+    /// Second node mass (degree, in-degree, right degree or node count); empty
+    /// when it equals `mass_out` (undirected modularity, CPM). Read with
+    /// [`Network::mass_in`].
     pub mass_in: Vec<f64>,
     /// Number of original nodes in each super-node.
     pub size: Vec<u32>,
@@ -107,7 +111,23 @@ pub(crate) struct Network<'g> {
 impl<'g> Network<'g> {
     /// Number of (super-)nodes.
     pub fn n(&self) -> usize {
-        self.self_weight.len()
+        self.offsets.len() - 1
+    }
+
+    /// `S(v, v)`.
+    #[inline]
+    pub fn self_weight(&self, v: usize) -> f64 {
+        self.self_weight.get(v).copied().unwrap_or(0.0)
+    }
+
+    /// The second node mass of every node.
+    #[inline]
+    pub fn mass_in(&self) -> &[f64] {
+        if self.mass_in.is_empty() {
+            &self.mass_out
+        } else {
+            &self.mass_in
+        }
     }
 
     /// Entries of row `v`: neighbours and their weights.
@@ -175,7 +195,7 @@ impl<'g> Network<'g> {
                     let mut inside = 0.0;
                     for &v in members.of(k) {
                         let v = v as usize;
-                        inside += self.self_weight[v];
+                        inside += self.self_weight(v);
                         self.for_each_entry(v, |u, w| {
                             let cu = cluster[u as usize];
                             if cu as usize == k {
@@ -223,7 +243,11 @@ impl<'g> Network<'g> {
             unit: 0.0,
             self_weight,
             mass_out: sum_by(&self.mass_out),
-            mass_in: sum_by(&self.mass_in),
+            mass_in: if self.mass_in.is_empty() {
+                Vec::new()
+            } else {
+                sum_by(&self.mass_in)
+            },
             size: (0..n_clusters)
                 .map(|k| members.of(k).iter().map(|&v| self.size[v as usize]).sum())
                 .collect(),

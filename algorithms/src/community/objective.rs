@@ -195,9 +195,11 @@ pub(crate) fn network_for<'g>(
         (Cow::Owned(offsets), Cow::Owned(targets), weights)
     };
     let total: f64 = deg_out.iter().sum();
+    // An empty `mass_in` stands for `mass_out` (see `Network::mass_in`).
     let (mass_out, mass_in, total) = match objective {
+        Objective::Modularity if !directed => (deg_out, Vec::new(), total),
         Objective::Modularity => (deg_out, deg_in, total),
-        Objective::Cpm => (vec![1.0; n], vec![1.0; n], 1.0),
+        Objective::Cpm => (vec![1.0; n], Vec::new(), 1.0),
         Objective::Bipartite => {
             // Undirected only (checked by the caller): W = 2w, masses 2 deg on one
             // side so that Out_c In_c / W^2 = D_c F_c / w^2.
@@ -211,6 +213,9 @@ pub(crate) fn network_for<'g>(
             (left, right, total)
         }
     };
+    if !has_loops {
+        self_weight = Vec::new(); // every S(v, v) is 0: see `Network::self_weight`
+    }
     Network {
         offsets,
         chunk_shift: ONE_CHUNK,

@@ -113,7 +113,8 @@ fn refine_community(
         return label;
     }
     let mut c_out: Vec<f64> = members.iter().map(|&v| net.mass_out[v as usize]).collect();
-    let mut c_in: Vec<f64> = members.iter().map(|&v| net.mass_in[v as usize]).collect();
+    let mass_in = net.mass_in();
+    let mut c_in: Vec<f64> = members.iter().map(|&v| mass_in[v as usize]).collect();
     let mut count = vec![1u32; m];
     // S-weight from each cluster to the rest of the community; for a singleton it is
     // its node's, found when the node is visited or first needed (NaN until then).
@@ -138,7 +139,7 @@ fn refine_community(
             continue;
         }
         let v = members[i] as usize;
-        let (a, b) = (net.mass_out[v], net.mass_in[v]);
+        let (a, b) = (net.mass_out[v], mass_in[v]);
         net.for_each_entry(v, |u, w| {
             if comm[u as usize] == c {
                 acc.add(label[local[u as usize] as usize], w);
