@@ -93,15 +93,20 @@ pub(crate) fn local_moving(
             .collect();
         let mut moved_nodes: Vec<u32> = Vec::new();
         for batch in visit.chunks(batch_size(visit.len())) {
-            let decide = |&v: &u32| {
-                let mut acc = pool.get();
-                best_move(net, comm, &totals, scale, v as usize, &mut acc)
+            let decide = |acc: &mut Accumulator, &v: &u32| {
+                best_move(net, comm, &totals, scale, v as usize, acc)
             };
-            // Same decisions either way; small batches are not worth a fork.
+            // Same decisions either way; small batches are not worth a fork. The
+            // accumulator is locked once per task, not once per node.
             let decisions: Vec<Option<Move>> = if batch.len() >= 128 {
-                batch.par_iter().with_min_len(32).map(decide).collect()
+                batch
+                    .par_iter()
+                    .with_min_len(32)
+                    .map_init(|| pool.get(), |acc, v| decide(acc, v))
+                    .collect()
             } else {
-                batch.iter().map(decide).collect()
+                let mut acc = pool.get();
+                batch.iter().map(|v| decide(&mut acc, v)).collect()
             };
             for (&v, decision) in batch.iter().zip(decisions) {
                 let Some(m) = decision else { continue };
@@ -188,25 +193,26 @@ fn best_move(
     let to_own = acc.get(own);
     let o = own as usize;
     let gain_own = to_own - scale * (a * (totals[o].inn - b) + b * (totals[o].out - a));
-    let mut best: Option<(f64, u32)> = None;
-    for &c in acc.touched() {
+    // (gain, community, S(v, community)); the accumulator is cleared as it is read.
+    let mut best: Option<(f64, u32, f64)> = None;
+    acc.drain_each(|c, to_c| {
         if c == own {
-            continue;
+            return;
         }
         let ci = c as usize;
-        let gain = acc.get(c) - scale * (a * totals[ci].inn + b * totals[ci].out);
+        let gain = to_c - scale * (a * totals[ci].inn + b * totals[ci].out);
         let better = match best {
             None => true,
-            Some((g, bc)) => gain > g || (gain == g && c < bc),
+            Some((g, bc, _)) => gain > g || (gain == g && c < bc),
         };
         if better {
-            best = Some((gain, c));
+            best = Some((gain, c, to_c));
         }
-    }
-    let result = match best {
-        Some((g, c)) if g > gain_own && g >= 0.0 => Some(Move {
+    });
+    match best {
+        Some((g, c, to_c)) if g > gain_own && g >= 0.0 => Some(Move {
             target: c,
-            to_target: acc.get(c),
+            to_target: to_c,
             to_own,
         }),
         // Every neighbouring community (own included) costs: leave for an empty one.
@@ -215,13 +221,11 @@ fn best_move(
             to_target: 0.0,
             to_own,
         }),
-        Some((g, c)) if g > gain_own => Some(Move {
+        Some((g, c, to_c)) if g > gain_own => Some(Move {
             target: c,
-            to_target: acc.get(c),
+            to_target: to_c,
             to_own,
         }),
         _ => None,
-    };
-    acc.clear();
-    result
+    }
 }

@@ -198,20 +198,21 @@ pub fn communities(
         config.iterations
     };
     // The first run's levels (the hierarchy built up from single nodes, or from the
-    // initial membership), then the final partition if later runs changed it.
-    let mut levels: Vec<(Vec<u32>, f64)> = Vec::new();
+    // initial membership), kept compactly until the end; then the final partition
+    // if later runs changed it.
+    let mut first_run: Vec<Step> = Vec::new();
     let until_stable = config.iterations == 0;
     let mut best_quality = if until_stable { quality(&start)? } else { 0.0 };
     for run in 0..runs {
         let seed = SplitMix64::mix(config.seed ^ SplitMix64::mix(run as u64 + 1));
-        // Only the first run's levels are reported; later runs keep their last.
-        let run_levels = one_run(&base, &start, config, seed, run == 0);
-        let last = match run_levels.last() {
-            Some((l, _)) if *l != start => l.clone(),
+        // Only the first run's levels are reported: later runs skip their qualities.
+        let steps = one_run(&base, &start, config, seed, run == 0);
+        let last = match last_partition(&steps, n) {
+            Some(l) if l != start => l,
             _ => break,
         };
         if run == 0 {
-            levels = run_levels;
+            first_run = steps;
         }
         start = last;
         if until_stable {
@@ -225,6 +226,14 @@ pub fn communities(
             }
         }
     }
+    drop(base);
+    let mut levels: Vec<(Vec<u32>, f64)> = Vec::new();
+    expand(&first_run, n, |partition, q| {
+        if levels.last().map(|l| &l.0) != Some(&partition) {
+            levels.push((partition, q));
+        }
+    });
+    drop(first_run);
     if levels.last().map(|l| &l.0) != Some(&start) {
         let q = quality(&start)?;
         levels.push((start.clone(), q));
@@ -249,28 +258,72 @@ pub fn communities(
     })
 }
 
+/// One level of a run, as [`one_run`] returns it: the community of each node of
+/// the level's network, and the node of the next level's network each one became
+/// (absent on the last level). Level `L` costs `2 n_L` ids rather than the `n` of
+/// a partition of the original nodes.
+struct Step {
+    /// Community of each node of this level's network (ids `0..k`).
+    comm: Vec<u32>,
+    /// Node of the next level's network that each node was aggregated into.
+    up: Option<Vec<u32>>,
+    /// The objective's value of the partition (NaN when not asked for).
+    quality: f64,
+}
+
+/// Calls `f(partition, quality)` with the partition of the `n` original nodes at
+/// each step, in order.
+fn expand(steps: &[Step], n: usize, mut f: impl FnMut(Vec<u32>, f64)) {
+    let mut node_to_super: Vec<u32> = (0..n as u32).collect();
+    for step in steps {
+        f(
+            node_to_super
+                .iter()
+                .map(|&s| step.comm[s as usize])
+                .collect(),
+            step.quality,
+        );
+        if let Some(up) = &step.up {
+            node_to_super.iter_mut().for_each(|s| *s = up[*s as usize]);
+        }
+    }
+}
+
+/// The partition of the `n` original nodes after the last step, if any.
+fn last_partition(steps: &[Step], n: usize) -> Option<Vec<u32>> {
+    let last = steps.last()?;
+    let mut node_to_super: Vec<u32> = (0..n as u32).collect();
+    for step in &steps[..steps.len() - 1] {
+        let up = step.up.as_ref().expect("every step but the last has one");
+        node_to_super.iter_mut().for_each(|s| *s = up[*s as usize]);
+    }
+    Some(
+        node_to_super
+            .iter()
+            .map(|&s| last.comm[s as usize])
+            .collect(),
+    )
+}
+
 /// One multilevel run from `start` (a membership of the original nodes, ids
-/// `0..k`); returns the partition of the original nodes after each level's local
-/// moving (consecutive duplicates dropped) with its quality, computed on that
-/// level's network (aggregation keeps every sum the quality needs). With
-/// `keep_levels` false only the last partition is kept, without its quality
-/// (NaN): `n` ids per level, and a pass per level, saved.
+/// `0..k`); returns each level's partition after its local moving, with its
+/// quality computed on that level's network (aggregation keeps every sum the
+/// quality needs) when `with_quality`, else NaN.
 fn one_run(
     base: &Network,
     start: &[u32],
     config: &CommunityConfig,
     seed: u64,
-    keep_levels: bool,
-) -> Vec<(Vec<u32>, f64)> {
+    with_quality: bool,
+) -> Vec<Step> {
     let n = base.n();
-    let mut levels: Vec<(Vec<u32>, f64)> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
     if n == 0 {
-        return levels;
+        return steps;
     }
     let gamma = config.resolution;
     // Level 0 works on `base` itself; later levels on owned aggregates.
     let mut owned: Option<Network> = None;
-    let mut node_to_super: Vec<u32> = (0..n as u32).collect();
     let mut comm: Vec<u32> = start.to_vec();
     // Dense per-thread accumulators over node ids, shared by every level (ids only
     // shrink), so that pages are faulted in once.
@@ -293,19 +346,20 @@ fn one_run(
             &pool,
         );
         let k = compact(&mut comm);
-        let at_level: Vec<u32> = node_to_super.iter().map(|&s| comm[s as usize]).collect();
-        if levels.last().map(|l| &l.0) != Some(&at_level) {
-            if keep_levels {
-                let mut q = network_quality(net, &comm, k, gamma);
-                if config.objective == Objective::Cpm {
-                    q += gamma * n as f64; // CPM's n_c (n_c - 1) = Out_c In_c - n_c
-                }
-                levels.push((at_level, q));
-            } else {
-                levels.clear();
-                levels.push((at_level, f64::NAN));
+        let quality = if with_quality {
+            let q = network_quality(net, &comm, k, gamma);
+            match config.objective {
+                Objective::Cpm => q + gamma * n as f64, // CPM's n_c (n_c - 1) = Out_c In_c - n_c
+                _ => q,
             }
-        }
+        } else {
+            f64::NAN
+        };
+        steps.push(Step {
+            comm: comm.clone(),
+            up: None,
+            quality,
+        });
         if k == net.n() {
             break;
         }
@@ -333,13 +387,11 @@ fn one_run(
             next_comm[cl as usize] = comm[v];
         }
         let aggregated = net.aggregate(&clusters, r, &pool);
-        for s in node_to_super.iter_mut() {
-            *s = clusters[*s as usize];
-        }
+        steps.last_mut().expect("pushed above").up = Some(clusters);
         comm = next_comm;
         owned = Some(aggregated);
     }
-    levels
+    steps
 }
 
 /// `sum_c [ L_c / W - gamma Out_c In_c / W^2 ]` of `comm` (ids below `k`) on

@@ -381,6 +381,20 @@ impl Accumulator {
         self.value[k as usize]
     }
 
+    /// Calls `f(id, value)` for every touched id, in the order first touched
+    /// (an id listed twice, reached only by zero weights, is seen twice with 0),
+    /// clearing as it goes.
+    #[inline]
+    pub fn drain_each(&mut self, mut f: impl FnMut(u32, f64)) {
+        for &k in &self.touched {
+            let slot = &mut self.value[k as usize];
+            let v = *slot;
+            *slot = 0.0;
+            f(k, v);
+        }
+        self.touched.clear();
+    }
+
     /// Forgets every touched id.
     pub fn clear(&mut self) {
         for &k in &self.touched {
