@@ -88,7 +88,7 @@ fn nn_chain_equals_greedy_agglomeration() {
     for seed in 0..20 {
         let g = random_leaves(12 + seed as usize % 7, 25, seed);
         for linkage in [Linkage::Average, Linkage::Paris] {
-            let d = agglomerate(&g, linkage);
+            let d = agglomerate(g.clone(), linkage);
             assert!(!d.has_inversions());
             let ours: Vec<f64> = d
                 .merges

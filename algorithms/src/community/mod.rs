@@ -13,7 +13,7 @@
 mod compare;
 mod local_moving;
 mod multilevel;
-mod network;
+pub(crate) mod network;
 mod objective;
 mod quality;
 mod refine;

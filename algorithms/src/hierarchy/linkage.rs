@@ -48,6 +48,7 @@ type Neighbours = HashMap<u32, f64, BuildHasherDefault<IdHasher>>;
 
 /// The graph to cluster: `rows[i]` lists `(j, w(i, j))` for `j != i` (symmetric;
 /// repeated `j` are summed), with each leaf's size (nodes in it) and degree.
+#[derive(Clone, Debug)]
 pub struct LeafGraph {
     /// Neighbour lists.
     pub rows: Vec<Vec<(u32, f64)>>,
@@ -58,15 +59,17 @@ pub struct LeafGraph {
 }
 
 /// Clusters `graph` bottom-up with `linkage`; returns a dendrogram over its leaves.
-pub fn agglomerate(graph: &LeafGraph, linkage: Linkage) -> Dendrogram {
+/// The rows are consumed as the neighbour maps are built, so the two are never
+/// held whole at once.
+pub fn agglomerate(graph: LeafGraph, linkage: Linkage) -> Dendrogram {
     let n = graph.rows.len();
     let mut adj: Vec<Neighbours> = graph
         .rows
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, row)| {
             let mut m = Neighbours::default();
-            for &(j, w) in row {
+            for (j, w) in row {
                 if j as usize != i && w > 0.0 {
                     *m.entry(j).or_insert(0.0) += w;
                 }
@@ -203,7 +206,7 @@ mod tests {
 
     #[test]
     fn average_linkage_merges_densest_first_and_joins_components_last() {
-        let d = agglomerate(&path_graph(), Linkage::Average);
+        let d = agglomerate(path_graph(), Linkage::Average);
         // (0,1) density 3, (2,3) density 2, then {0,1}-{2,3}: 1 / 4.
         let got: Vec<(u32, u32, f64, u64)> = d
             .merges

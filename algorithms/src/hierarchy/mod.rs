@@ -22,6 +22,7 @@ pub use linkage::{agglomerate, LeafGraph, Linkage};
 
 use spargraph_engine::Graph;
 
+use crate::community::network::group_by;
 use crate::community::{communities, CommunityConfig, CommunityInput};
 use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 
@@ -191,7 +192,7 @@ pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, A
     };
     Ok(Hierarchy {
         leaf_of,
-        dendrogram: agglomerate(&leaves, linkage),
+        dendrogram: agglomerate(leaves, linkage),
     })
 }
 
@@ -238,32 +239,51 @@ fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, 
 }
 
 /// The graph between leaves: `w(Ci, Cj)` sums the edges between them (each once),
-/// with leaf sizes and degrees (a loop counts twice in a degree).
+/// with leaf sizes and degrees (a loop counts twice in a degree). Each leaf's row is
+/// summed over its members in a dense accumulator, so a row lists each
+/// neighbouring leaf once (not once per edge): the leaf graph is at most as large
+/// as the graph, and usually far smaller.
 fn leaf_graph(graph: &Graph, leaf_of: &[u32], k: usize) -> LeafGraph {
-    let mut rows: Vec<Vec<(u32, f64)>> = vec![Vec::new(); k];
     let mut sizes = vec![0u64; k];
-    let mut degrees = vec![0f64; k];
     for &l in leaf_of {
         sizes[l as usize] += 1;
     }
-    let mut add = |u: usize, v: u32, w: f32| {
-        let (lu, lv) = (leaf_of[u], leaf_of[v as usize]);
-        let w = w as f64;
-        degrees[lu as usize] += if v as usize == u { 2.0 * w } else { w };
-        if lu != lv {
-            rows[lu as usize].push((lv, w));
-        }
-    };
-    for u in 0..graph.n_nodes() {
-        for (v, w) in graph.out().row_entries(u) {
-            add(u, v, w);
-        }
-        if graph.is_directed() {
-            for (v, w) in graph.incoming().row_entries(u) {
-                add(u, v, w);
+    let members = group_by(leaf_of, k);
+    let mut sum = vec![0f64; k];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut degrees = vec![0f64; k];
+    let rows = (0..k)
+        .map(|l| {
+            let mut add = |u: usize, v: u32, w: f32| {
+                let lv = leaf_of[v as usize];
+                let w = w as f64;
+                degrees[l] += if v as usize == u { 2.0 * w } else { w };
+                if lv as usize != l && w > 0.0 {
+                    if sum[lv as usize] == 0.0 {
+                        touched.push(lv);
+                    }
+                    sum[lv as usize] += w;
+                }
+            };
+            for &u in members.of(l) {
+                let u = u as usize;
+                for (v, w) in graph.out().row_entries(u) {
+                    add(u, v, w);
+                }
+                if graph.is_directed() {
+                    for (v, w) in graph.incoming().row_entries(u) {
+                        add(u, v, w);
+                    }
+                }
             }
-        }
-    }
+            let row: Vec<(u32, f64)> = touched
+                .iter()
+                .map(|&j| (j, std::mem::take(&mut sum[j as usize])))
+                .collect();
+            touched.clear();
+            row
+        })
+        .collect();
     LeafGraph {
         rows,
         sizes,
