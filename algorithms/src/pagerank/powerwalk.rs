@@ -32,7 +32,7 @@
 //! biases it by at most `d^max_length` in L1). The fingerprints form an `n x n` CSR
 //! with `f32` values.
 //!
-//! # Online query ([`query`], [`query_batch`])
+//! # Online query ([`query`](fn@query), [`query_batch`])
 //!
 //! With the *scaled flow* `g_t = d^t p Q^t` (the mass of walks still alive after `t`
 //! steps), `g_0 = p` and, for `t < T`:
@@ -124,7 +124,7 @@ impl PowerWalkIndexConfig {
     }
 }
 
-/// Options of [`query`] and [`query_batch`].
+/// Options of [`query`](fn@query) and [`query_batch`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct PowerWalkQueryConfig {
     /// `T`, exact decomposition steps before the fingerprints take over (`0` = use
