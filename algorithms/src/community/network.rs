@@ -192,19 +192,16 @@ impl<'g> Network<'g> {
                 let mut lens = Vec::with_capacity(end - start);
                 let (mut targets, mut weights, mut selfs) = (Vec::new(), Vec::new(), Vec::new());
                 for k in start..end {
+                    // Every entry goes to the accumulator, the cluster's own included
+                    // (no branch per entry); its own total is then taken out.
                     let mut inside = 0.0;
                     for &v in members.of(k) {
                         let v = v as usize;
                         inside += self.self_weight(v);
-                        self.for_each_entry(v, |u, w| {
-                            let cu = cluster[u as usize];
-                            if cu as usize == k {
-                                inside += w;
-                            } else {
-                                acc.add(cu, w);
-                            }
-                        });
+                        let (t, w) = self.row(v);
+                        acc.add_row(t, w, cluster);
                     }
+                    inside += acc.take(k as u32);
                     let before = targets.len();
                     acc.drain(&mut targets, &mut weights);
                     lens.push((targets.len() - before) as u64);
@@ -393,6 +390,13 @@ impl Accumulator {
             f(k, v);
         }
         self.touched.clear();
+    }
+
+    /// The value of id `k`, which is reset to 0 (the id stays listed as touched,
+    /// and [`Accumulator::drain`] skips it).
+    #[inline]
+    pub fn take(&mut self, k: u32) -> f64 {
+        std::mem::take(&mut self.value[k as usize])
     }
 
     /// Forgets every touched id.
