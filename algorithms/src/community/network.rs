@@ -180,7 +180,7 @@ impl<'g> Network<'g> {
     ) -> Network<'static> {
         let members = group_by(cluster, n_clusters);
         // Blocks of clusters, each built into its own chunk (a power of two rows).
-        const BLOCK: usize = 512;
+        const BLOCK: usize = 256;
         let blocks: Vec<RowBlock> = (0..n_clusters)
             .step_by(BLOCK)
             .collect::<Vec<_>>()
