@@ -291,18 +291,9 @@ fn expand(steps: &[Step], n: usize, mut f: impl FnMut(Vec<u32>, f64)) {
 
 /// The partition of the `n` original nodes after the last step, if any.
 fn last_partition(steps: &[Step], n: usize) -> Option<Vec<u32>> {
-    let last = steps.last()?;
-    let mut node_to_super: Vec<u32> = (0..n as u32).collect();
-    for step in &steps[..steps.len() - 1] {
-        let up = step.up.as_ref().expect("every step but the last has one");
-        node_to_super.iter_mut().for_each(|s| *s = up[*s as usize]);
-    }
-    Some(
-        node_to_super
-            .iter()
-            .map(|&s| last.comm[s as usize])
-            .collect(),
-    )
+    let mut last = None;
+    expand(steps, n, |partition, _| last = Some(partition));
+    last
 }
 
 /// One multilevel run from `start` (a membership of the original nodes, ids

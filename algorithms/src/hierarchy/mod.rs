@@ -22,7 +22,7 @@ pub use linkage::{agglomerate, LeafGraph, Linkage};
 
 use spargraph_engine::Graph;
 
-use crate::community::network::group_by;
+use crate::community::network::{group_by, Accumulator};
 use crate::community::{communities, CommunityConfig, CommunityInput};
 use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 
@@ -244,13 +244,9 @@ fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, 
 /// neighbouring leaf once (not once per edge): the leaf graph is at most as large
 /// as the graph, and usually far smaller.
 fn leaf_graph(graph: &Graph, leaf_of: &[u32], k: usize) -> LeafGraph {
-    let mut sizes = vec![0u64; k];
-    for &l in leaf_of {
-        sizes[l as usize] += 1;
-    }
     let members = group_by(leaf_of, k);
-    let mut sum = vec![0f64; k];
-    let mut touched: Vec<u32> = Vec::new();
+    let sizes = (0..k).map(|l| members.of(l).len() as u64).collect();
+    let mut acc = Accumulator::new(k);
     let mut degrees = vec![0f64; k];
     let rows = (0..k)
         .map(|l| {
@@ -259,10 +255,7 @@ fn leaf_graph(graph: &Graph, leaf_of: &[u32], k: usize) -> LeafGraph {
                 let w = w as f64;
                 degrees[l] += if v as usize == u { 2.0 * w } else { w };
                 if lv as usize != l && w > 0.0 {
-                    if sum[lv as usize] == 0.0 {
-                        touched.push(lv);
-                    }
-                    sum[lv as usize] += w;
+                    acc.add(lv, w);
                 }
             };
             for &u in members.of(l) {
@@ -276,11 +269,8 @@ fn leaf_graph(graph: &Graph, leaf_of: &[u32], k: usize) -> LeafGraph {
                     }
                 }
             }
-            let row: Vec<(u32, f64)> = touched
-                .iter()
-                .map(|&j| (j, std::mem::take(&mut sum[j as usize])))
-                .collect();
-            touched.clear();
+            let mut row = Vec::new();
+            acc.drain_each(|j, w| row.push((j, w)));
             row
         })
         .collect();
