@@ -7,7 +7,7 @@ use super::local_moving::local_moving;
 use super::network::{Accumulator, Network};
 use super::objective::{bipartite_sides, network_for, Objective};
 use super::quality::{bipartite_modularity, cpm, modularity};
-use super::refine::{refine, MergeRule};
+use super::refine::{refine, weight_to_own, MergeRule, Partition};
 use super::scratch::ScratchPool;
 use crate::error::{check_at_least_one, check_positive, AlgorithmError};
 
@@ -337,8 +337,11 @@ fn one_run(
             &pool,
         );
         let k = compact(&mut comm);
-        let quality = if with_quality {
-            let q = network_quality(net, &comm, k, gamma);
+        // Needed by the quality and by the refinement.
+        let to_own =
+            (with_quality || config.method == Method::Leiden).then(|| weight_to_own(net, &comm));
+        let quality = if let (true, Some(to_own)) = (with_quality, &to_own) {
+            let q = network_quality(net, &comm, k, gamma, to_own);
             match config.objective {
                 Objective::Cpm => q + gamma * n as f64, // CPM's n_c (n_c - 1) = Out_c In_c - n_c
                 _ => q,
@@ -365,7 +368,12 @@ fn one_run(
                 } else {
                     MergeRule::MostWeight
                 };
-                let (refined, r) = refine(net, &comm, k, gamma, rule, level_seed ^ 0x5EED, &pool);
+                let partition = Partition {
+                    comm: &comm,
+                    k,
+                    to_own: to_own.as_deref().expect("computed for Leiden"),
+                };
+                let (refined, r) = refine(net, &partition, gamma, rule, level_seed ^ 0x5EED, &pool);
                 if r == net.n() {
                     (comm.clone(), k) // refinement merged nothing: aggregate communities
                 } else {
@@ -373,6 +381,7 @@ fn one_run(
                 }
             }
         };
+        drop(to_own); // not needed while aggregating, the peak of a level
         let mut next_comm = vec![0u32; r];
         for (v, &cl) in clusters.iter().enumerate() {
             next_comm[cl as usize] = comm[v];
@@ -386,24 +395,20 @@ fn one_run(
 }
 
 /// `sum_c [ L_c / W - gamma Out_c In_c / W^2 ]` of `comm` (ids below `k`) on
-/// `net`, with `L_c` half the weight of `S` inside `c`; 0 without edges (as
-/// [`modularity`] returns).
-fn network_quality(net: &Network, comm: &[u32], k: usize, gamma: f64) -> f64 {
+/// `net`, with `L_c` half the weight of `S` inside `c`, given each node's weight
+/// to the rest of its community (`to_own`, from [`weight_to_own`]); 0 without
+/// edges (as [`modularity`] returns).
+fn network_quality(net: &Network, comm: &[u32], k: usize, gamma: f64, to_own: &[f64]) -> f64 {
     if net.total <= 0.0 {
         return 0.0;
     }
     let (mut inside, mut out, mut inn) = (vec![0f64; k], vec![0f64; k], vec![0f64; k]);
+    let mass_in = net.mass_in();
     for v in 0..net.n() {
         let c = comm[v] as usize;
-        let mut to_own = 0.0;
-        net.for_each_entry(v, |u, w| {
-            if comm[u as usize] as usize == c {
-                to_own += w;
-            }
-        });
-        inside[c] += net.self_weight(v) + to_own;
+        inside[c] += net.self_weight(v) + to_own[v];
         out[c] += net.mass_out[v];
-        inn[c] += net.mass_in()[v];
+        inn[c] += mass_in[v];
     }
     let w = net.total;
     (0..k)

@@ -321,25 +321,42 @@ impl Accumulator {
     /// the accumulator's size.
     #[inline]
     pub fn add_row(&mut self, targets: &[u32], weights: RowWeights<'_>, label: &[u32]) {
+        self.add_row_with(targets, weights, |t| label[t as usize]);
+    }
+
+    /// [`Accumulator::add_row`] with the label of neighbour `t` given by
+    /// `label_of(t)`.
+    #[inline(always)]
+    pub fn add_row_with(
+        &mut self,
+        targets: &[u32],
+        weights: RowWeights<'_>,
+        label_of: impl Fn(u32) -> u32,
+    ) {
         match weights {
-            RowWeights::Unit(x) => self.add_row_by(targets, label, |_| x),
+            RowWeights::Unit(x) => self.add_row_by(targets, label_of, |_| x),
             RowWeights::F32(w) => {
                 let w = &w[..targets.len()];
                 // SAFETY: `add_row_by` asks for `i < targets.len() == w.len()`.
-                self.add_row_by(targets, label, |i| unsafe { *w.get_unchecked(i) } as f64)
+                self.add_row_by(targets, label_of, |i| unsafe { *w.get_unchecked(i) } as f64)
             }
             RowWeights::F64(w) => {
                 let w = &w[..targets.len()];
                 // SAFETY: as above.
-                self.add_row_by(targets, label, |i| unsafe { *w.get_unchecked(i) })
+                self.add_row_by(targets, label_of, |i| unsafe { *w.get_unchecked(i) })
             }
         }
     }
 
-    /// [`Accumulator::add_row`] with the weight of entry `i` given by `weight(i)`
-    /// (called for `i < targets.len()` only).
+    /// [`Accumulator::add_row_with`] with the weight of entry `i` given by
+    /// `weight(i)` (called for `i < targets.len()` only).
     #[inline(always)]
-    fn add_row_by(&mut self, targets: &[u32], label: &[u32], weight: impl Fn(usize) -> f64) {
+    fn add_row_by(
+        &mut self,
+        targets: &[u32],
+        label_of: impl Fn(u32) -> u32,
+        weight: impl Fn(usize) -> f64,
+    ) {
         let n = targets.len();
         // Room for every entry, so the id can be written unconditionally and kept
         // only when its slot was empty: no unpredictable branch in the loop, which
@@ -350,7 +367,7 @@ impl Accumulator {
         let spare = &mut self.touched.spare_capacity_mut()[..n];
         let mut len = 0;
         for (i, &t) in targets.iter().enumerate() {
-            let k = label[t as usize];
+            let k = label_of(t);
             assert!((k as usize) < value.len());
             let w = weight(i);
             // SAFETY: bounds checked on the line above; `len` counts kept entries,

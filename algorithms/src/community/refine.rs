@@ -10,10 +10,12 @@
 //! Communities are independent: they are refined in parallel, each in a seeded
 //! random order of its own, so the result does not depend on the thread count.
 
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::Relaxed;
+
 use rayon::prelude::*;
 use spargraph_engine::rng::Xoshiro256PlusPlus;
 
-use super::local_moving::totals_of;
 use super::network::{group_by, Accumulator, Network};
 use super::scratch::ScratchPool;
 
@@ -35,136 +37,178 @@ pub(crate) enum MergeRule {
     MostWeight,
 }
 
-/// Refines `comm` (ids `0..k`, every id used) into sub-clusters, merging by
-/// `rule`; returns each node's cluster (ids `0..r`, numbered community by
-/// community) and `r`.
+/// A partition of a network's nodes into communities, as refinement reads it.
+pub(crate) struct Partition<'a> {
+    /// Community of each node (ids `0..k`, every id used).
+    pub comm: &'a [u32],
+    /// Number of communities.
+    pub k: usize,
+    /// `S(v, C \\ v)` of each node `v` of community `C` (see [`weight_to_own`]).
+    pub to_own: &'a [f64],
+}
+
+/// Refines `partition` into sub-clusters, merging by `rule`; returns each node's cluster (ids `0..r`, numbered community by
+/// community, in order of first member) and `r`.
 pub(crate) fn refine(
     net: &Network,
-    comm: &[u32],
-    k: usize,
+    partition: &Partition,
     gamma: f64,
     rule: MergeRule,
     seed: u64,
     pool: &ScratchPool<Accumulator>,
 ) -> (Vec<u32>, usize) {
+    let &Partition {
+        comm,
+        k,
+        to_own: node_ext,
+    } = partition;
+    let n = net.n();
     let groups = group_by(comm, k);
-    let totals = totals_of(net, comm);
+    // The masses of each community.
+    let mut totals = vec![(0.0, 0.0); k];
+    let mass_in = net.mass_in();
+    for (v, &c) in comm.iter().enumerate() {
+        let t = &mut totals[c as usize];
+        t.0 += net.mass_out[v];
+        t.1 += mass_in[v];
+    }
     let scale = gamma / net.total;
     // Position of each node inside its community's member list.
-    let mut local = vec![0u32; net.n()];
+    let mut local = vec![0u32; n];
     for c in 0..k {
         for (i, &v) in groups.of(c).iter().enumerate() {
             local[v as usize] = i as u32;
         }
     }
-    let parts: Vec<Vec<u32>> = (0..k)
-        .into_par_iter()
-        .map(|c| {
-            let members = groups.of(c);
-            let mut rng = Xoshiro256PlusPlus::from_seed_and_stream(seed, c as u64);
-            let mut acc = pool.get();
-            refine_community(
+    // The sub-cluster of each node, named by the node it grew from. A task writes
+    // only its own community's entries; it reads every neighbour's, but keeps only
+    // those of its community (a sub-cluster's name is a node of its community), so
+    // what other tasks write meanwhile never changes its result.
+    let cluster: Vec<AtomicU32> = (0..n as u32).map(AtomicU32::new).collect();
+    (0..k).into_par_iter().for_each(|c| {
+        let mut rng = Xoshiro256PlusPlus::from_seed_and_stream(seed, c as u64);
+        let mut acc = pool.get();
+        refine_community(
+            &Refinement {
                 net,
                 comm,
-                &local,
-                members,
-                c as u32,
-                (totals[c].out, totals[c].inn),
+                local: &local,
+                node_ext,
+                cluster: &cluster,
                 scale,
                 rule,
-                &mut rng,
-                &mut acc,
-            )
-        })
-        .collect();
-    let mut cluster = vec![0u32; net.n()];
+            },
+            groups.of(c),
+            c as u32,
+            totals[c],
+            &mut rng,
+            &mut acc,
+        )
+    });
+    // Number the sub-clusters community by community, in order of first member
+    // (reusing `local` as the map from naming node to number).
+    let mut cluster: Vec<u32> = cluster.into_iter().map(AtomicU32::into_inner).collect();
+    let id = &mut local;
+    id.fill(u32::MAX);
     let mut next = 0u32;
-    for (c, labels) in parts.iter().enumerate() {
-        // Compact the local labels in order of first appearance.
-        let mut id = vec![u32::MAX; labels.len()];
-        for (i, &l) in labels.iter().enumerate() {
-            if id[l as usize] == u32::MAX {
-                id[l as usize] = next;
+    for c in 0..k {
+        for &v in groups.of(c) {
+            let name = cluster[v as usize] as usize;
+            if id[name] == u32::MAX {
+                id[name] = next;
                 next += 1;
             }
-            cluster[groups.of(c)[i] as usize] = id[l as usize];
+            cluster[v as usize] = id[name];
         }
     }
     (cluster, next as usize)
 }
 
-/// Refines one community; returns a local cluster label per member.
-#[allow(clippy::too_many_arguments)]
+/// `S(v, C \\ v)`, the weight from each node `v` to the rest of its community `C`
+/// in `comm`, in parallel over nodes (each sum in row order).
+pub(crate) fn weight_to_own(net: &Network, comm: &[u32]) -> Vec<f64> {
+    (0..net.n())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|v| {
+            let c = comm[v];
+            let mut sum = 0.0;
+            net.for_each_entry(v, |u, w| {
+                if comm[u as usize] == c {
+                    sum += w;
+                }
+            });
+            sum
+        })
+        .collect()
+}
+
+/// What every community's refinement reads.
+struct Refinement<'a> {
+    net: &'a Network<'a>,
+    comm: &'a [u32],
+    /// Position of each node in its community's member list.
+    local: &'a [u32],
+    /// `S(v, C \ v)` of each node `v` in community `C`.
+    node_ext: &'a [f64],
+    /// Sub-cluster of each node, named by one of its nodes.
+    cluster: &'a [AtomicU32],
+    scale: f64,
+    rule: MergeRule,
+}
+
+/// Refines one community (`members`, in increasing node order), updating its
+/// members' entries of `r.cluster`.
 fn refine_community(
-    net: &Network,
-    comm: &[u32],
-    local: &[u32],
+    r: &Refinement,
     members: &[u32],
     c: u32,
     (total_out, total_in): (f64, f64),
-    scale: f64,
-    rule: MergeRule,
     rng: &mut Xoshiro256PlusPlus,
     acc: &mut Accumulator,
-) -> Vec<u32> {
+) {
     let m = members.len();
-    let mut label: Vec<u32> = (0..m as u32).collect();
     if m < 2 {
-        return label;
+        return;
     }
-    let mut c_out: Vec<f64> = members.iter().map(|&v| net.mass_out[v as usize]).collect();
+    let (net, scale) = (r.net, r.scale);
     let mass_in = net.mass_in();
+    // Per sub-cluster, indexed by the position of its naming node: masses, node
+    // count, and S-weight to the rest of the community.
+    let mut c_out: Vec<f64> = members.iter().map(|&v| net.mass_out[v as usize]).collect();
     let mut c_in: Vec<f64> = members.iter().map(|&v| mass_in[v as usize]).collect();
     let mut count = vec![1u32; m];
-    // S-weight from each cluster to the rest of the community; for a singleton it is
-    // its node's, found when the node is visited or first needed (NaN until then).
-    let node_ext = |i: usize| -> f64 {
-        let mut sum = 0.0;
-        net.for_each_entry(members[i] as usize, |u, w| {
-            if comm[u as usize] == c {
-                sum += w;
-            }
-        });
-        sum
-    };
-    let mut ext = vec![f64::NAN; m];
+    let mut ext: Vec<f64> = members.iter().map(|&v| r.node_ext[v as usize]).collect();
     let mut order: Vec<u32> = (0..m as u32).collect();
     for i in (1..m).rev() {
         let j = rng.gen_range(i as u64 + 1) as usize;
         order.swap(i, j);
     }
+    let well_connected = |ext: f64, out: f64, inn: f64| {
+        ext >= scale * (out * (total_in - inn) + inn * (total_out - out))
+    };
     for &i in &order {
         let i = i as usize;
-        if count[label[i] as usize] != 1 {
+        let v = members[i];
+        // Only singletons move: a node that joined another, or that others joined.
+        if count[i] != 1 {
             continue;
         }
-        let v = members[i] as usize;
-        let (a, b) = (net.mass_out[v], mass_in[v]);
-        net.for_each_entry(v, |u, w| {
-            if comm[u as usize] == c {
-                acc.add(label[local[u as usize] as usize], w);
-            }
-        });
-        let v_ext: f64 = acc.touched().iter().map(|&cl| acc.get(cl)).sum();
-        ext[i] = v_ext;
-        if v_ext < scale * (a * (total_in - b) + b * (total_out - a)) {
-            acc.clear();
+        let (a, b) = (net.mass_out[v as usize], mass_in[v as usize]);
+        let v_ext = ext[i];
+        if !well_connected(v_ext, a, b) {
             continue;
         }
-        let own = label[i];
-        // (gain, label) of the chosen sub-cluster.
+        let (targets, weights) = net.row(v as usize);
+        acc.add_row_with(targets, weights, |u| r.cluster[u as usize].load(Relaxed));
+        // (gain, naming node) of the chosen sub-cluster.
         let mut best: Option<(f64, u32)> = None;
         for &cl in acc.touched() {
-            if cl == own {
-                continue;
+            if cl == v || r.comm[cl as usize] != c {
+                continue; // its own, or outside the community
             }
-            let j = cl as usize;
-            if ext[j].is_nan() {
-                ext[j] = node_ext(j); // a singleton not visited yet
-            }
-            let well_connected = ext[j]
-                >= scale * (c_out[j] * (total_in - c_in[j]) + c_in[j] * (total_out - c_out[j]));
-            if !well_connected {
+            let j = r.local[cl as usize] as usize;
+            if !well_connected(ext[j], c_out[j], c_in[j]) {
                 continue;
             }
             let to_j = acc.get(cl);
@@ -172,11 +216,11 @@ fn refine_community(
             if gain <= 0.0 {
                 continue;
             }
-            let better = match (rule, best) {
+            let better = match (r.rule, best) {
                 (_, None) => true,
                 (MergeRule::LargestGain, Some((g, bc))) => gain > g || (gain == g && cl < bc),
                 (MergeRule::MostWeight, Some((_, bc))) => {
-                    let bj = bc as usize;
+                    let bj = r.local[bc as usize] as usize;
                     let (mass, best_mass) = (c_out[j] + c_in[j], c_out[bj] + c_in[bj]);
                     let best_to = acc.get(bc);
                     to_j > best_to
@@ -188,17 +232,16 @@ fn refine_community(
             }
         }
         if let Some((_, cl)) = best {
-            let j = cl as usize;
+            let j = r.local[cl as usize] as usize;
             ext[j] += v_ext - 2.0 * acc.get(cl);
             c_out[j] += a;
             c_in[j] += b;
             count[j] += 1;
-            count[own as usize] -= 1;
-            label[i] = cl;
+            count[i] -= 1;
+            r.cluster[v as usize].store(cl, Relaxed);
         }
         acc.clear();
     }
-    label
 }
 
 #[cfg(test)]
@@ -250,8 +293,14 @@ mod tests {
             let net = network_for(&g, Objective::Modularity, None);
             let comm: Vec<u32> = (0..net.n() as u32).map(|v| v / 40).collect();
             let pool = ScratchPool::new(|| Accumulator::new(160));
+            let to_own = weight_to_own(&net, &comm);
+            let partition = Partition {
+                comm: &comm,
+                k: 4,
+                to_own: &to_own,
+            };
             for rule in [MergeRule::LargestGain, MergeRule::MostWeight] {
-                let (cluster, r) = refine(&net, &comm, 4, 1.0, rule, 11, &pool);
+                let (cluster, r) = refine(&net, &partition, 1.0, rule, 11, &pool);
                 let groups = group_by(&cluster, r);
                 for j in 0..r {
                     let members = groups.of(j);
@@ -278,8 +327,14 @@ mod tests {
         let net = network_for(&g, Objective::Modularity, None);
         let comm: Vec<u32> = (0..net.n() as u32).map(|v| v / 250).collect();
         let pool = ScratchPool::new(|| Accumulator::new(1000));
-        let (_, by_gain) = refine(&net, &comm, 4, 1.0, MergeRule::LargestGain, 3, &pool);
-        let (_, by_weight) = refine(&net, &comm, 4, 1.0, MergeRule::MostWeight, 3, &pool);
+        let to_own = weight_to_own(&net, &comm);
+        let partition = Partition {
+            comm: &comm,
+            k: 4,
+            to_own: &to_own,
+        };
+        let (_, by_gain) = refine(&net, &partition, 1.0, MergeRule::LargestGain, 3, &pool);
+        let (_, by_weight) = refine(&net, &partition, 1.0, MergeRule::MostWeight, 3, &pool);
         assert!(by_gain > 300, "largest gain: {by_gain} sub-clusters");
         assert!(
             by_weight * 5 < by_gain,
