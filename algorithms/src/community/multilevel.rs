@@ -203,6 +203,8 @@ pub fn communities(
     let mut first_run: Vec<Step> = Vec::new();
     let until_stable = config.iterations == 0;
     let mut best_quality = if until_stable { quality(&start)? } else { 0.0 };
+    // The objective's value of `start` when a run computed it on its last level.
+    let mut start_quality: Option<f64> = None;
     for run in 0..runs {
         let seed = SplitMix64::mix(config.seed ^ SplitMix64::mix(run as u64 + 1));
         // Only the first run's levels are reported: later runs skip their qualities.
@@ -211,6 +213,7 @@ pub fn communities(
             Some(l) if l != start => l,
             _ => break,
         };
+        start_quality = steps.last().map(|s| s.quality).filter(|q| q.is_finite());
         if run == 0 {
             first_run = steps;
         }
@@ -218,7 +221,10 @@ pub fn communities(
         if until_stable {
             // Also stop on a negligible gain: a partition could otherwise cycle
             // between equals, or creep up for ever.
-            let q = quality(&start)?;
+            let q = match start_quality {
+                Some(q) => q,
+                None => quality(&start)?,
+            };
             let gain = q - best_quality;
             best_quality = q;
             if gain <= 1e-6 * q.abs().max(1e-12) || run >= 99 {
@@ -235,7 +241,10 @@ pub fn communities(
     });
     drop(first_run);
     if levels.last().map(|l| &l.0) != Some(&start) {
-        let q = quality(&start)?;
+        let q = match start_quality {
+            Some(q) => q,
+            None => quality(&start)?,
+        };
         levels.push((start.clone(), q));
     }
     let levels: Vec<Level> = levels
@@ -299,7 +308,7 @@ fn last_partition(steps: &[Step], n: usize) -> Option<Vec<u32>> {
 /// One multilevel run from `start` (a membership of the original nodes, ids
 /// `0..k`); returns each level's partition after its local moving, with its
 /// quality computed on that level's network (aggregation keeps every sum the
-/// quality needs) when `with_quality`, else NaN.
+/// quality needs) when `with_quality` and on the last level, else NaN.
 fn one_run(
     base: &Network,
     start: &[u32],
@@ -337,6 +346,10 @@ fn one_run(
             &pool,
         );
         let k = compact(&mut comm);
+        // Every level's quality when asked, else the last level's (it is the run's
+        // result): aggregation keeps the sums, so it costs a pass over this level.
+        let last_level = k == net.n() || level + 1 == config.max_levels;
+        let with_quality = with_quality || last_level;
         // Needed by the quality and by the refinement.
         let to_own =
             (with_quality || config.method == Method::Leiden).then(|| weight_to_own(net, &comm));

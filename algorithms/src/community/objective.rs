@@ -2,7 +2,9 @@
 
 use spargraph_engine::Graph;
 
+use rayon::prelude::*;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use super::network::{Chunk, Network, Weights, ONE_CHUNK};
 use crate::error::AlgorithmError;
@@ -122,31 +124,49 @@ pub(crate) fn network_for<'g>(
     // Directed: the out-row and the in-row concatenated, a loop gives S_vv = 2w.
     let factor = if directed { 1.0 } else { 2.0 };
     let weighted = graph.is_weighted();
+    // Masses and loops, each node's from its own row(s) in parallel, summed in row
+    // order (an undirected graph's in-row is its out-row: `deg_in = deg_out`).
     let mut self_weight = vec![0f64; n];
     let mut deg_out = vec![0f64; n];
-    let mut deg_in = vec![0f64; n];
-    let mut has_loops = false;
-    for v in 0..n {
-        for (u, w) in out.row_entries(v) {
-            let w = w as f64;
-            if u as usize == v {
-                has_loops = true;
-                self_weight[v] += 2.0 * factor * w;
-                deg_out[v] += factor * w;
-                deg_in[v] += factor * w;
-            } else {
-                deg_out[v] += w;
-                deg_in[u as usize] += w;
+    let mut deg_in = if directed { vec![0f64; n] } else { Vec::new() };
+    let any_loop = AtomicBool::new(false);
+    deg_out
+        .par_iter_mut()
+        .zip(self_weight.par_iter_mut())
+        .enumerate()
+        .with_min_len(1024)
+        .for_each(|(v, (deg, own))| {
+            for (u, w) in out.row_entries(v) {
+                let w = w as f64;
+                if u as usize == v {
+                    any_loop.store(true, Relaxed);
+                    *own += 2.0 * factor * w;
+                    *deg += factor * w;
+                } else {
+                    *deg += w;
+                }
             }
-        }
+        });
+    if directed {
+        let incoming = graph.incoming();
+        deg_in
+            .par_iter_mut()
+            .enumerate()
+            .with_min_len(1024)
+            .for_each(|(v, deg)| {
+                for (u, w) in incoming.row_entries(v) {
+                    *deg += if u as usize == v { factor } else { 1.0 } * w as f64;
+                }
+            });
     }
+    let has_loops = any_loop.into_inner();
     let (offsets, targets, weights) = if !directed && !has_loops {
         let weights = match out.weights() {
             None => Weights::Unit,
             Some(w) => {
-                let doubled: Vec<f32> = w.iter().map(|&x| 2.0 * x).collect();
+                let doubled: Vec<f32> = w.par_iter().map(|&x| 2.0 * x).collect();
                 // 2w is exact in f32 unless it overflows.
-                if doubled.iter().all(|x| x.is_finite()) {
+                if doubled.par_iter().all(|x| x.is_finite()) {
                     Weights::F32(doubled)
                 } else {
                     Weights::F64(w.iter().map(|&x| 2.0 * x as f64).collect())
