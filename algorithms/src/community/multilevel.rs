@@ -146,6 +146,12 @@ pub fn communities(
     config: &CommunityConfig,
     input: CommunityInput<'_>,
 ) -> Result<Communities, AlgorithmError> {
+    // Run on a pool thread: local moving forks hundreds of small parallel loops,
+    // and each one started from outside the pool would hand its work over to the
+    // pool and put the caller to sleep (a futex wake and wait per loop).
+    if rayon::current_thread_index().is_none() {
+        return rayon::scope(|_| communities(graph, config, input));
+    }
     config.validate()?;
     let n = graph.n_nodes();
     if let Some(init) = input.initial {
