@@ -22,16 +22,37 @@ use super::scratch::ScratchPool;
 pub(crate) enum Weights {
     /// Every entry weighs the network's `unit` (unweighted input at level 0).
     Unit,
+    /// Multiples of one weight: entry `i` weighs `scale * counts[i]` (aggregated
+    /// edge counts of an unweighted graph, mostly small): 1 byte per entry.
+    U8(f64, Vec<u8>),
+    /// As [`Weights::U8`], with counts up to 65,535: 2 bytes per entry.
+    U16(f64, Vec<u16>),
     /// Single precision: every weight is exactly an `f32` (level 0 of a weighted
-    /// graph, and aggregated counts of unweighted edges): 4 bytes per entry.
+    /// graph): 4 bytes per entry.
     F32(Vec<f32>),
     /// Double precision (sums of `f32` weights after aggregation).
     F64(Vec<f64>),
 }
 
 impl Weights {
-    /// `F32` when every weight converts to `f32` and back unchanged, else `F64`.
+    /// The first of `U8`, `U16` (with the smallest weight as the scale), `F32`
+    /// that holds every weight exactly, else `F64`.
     pub fn narrowest(w: Vec<f64>) -> Weights {
+        let scale = w.iter().copied().fold(f64::INFINITY, f64::min);
+        if scale > 0.0 && scale.is_finite() {
+            let max = w.iter().copied().fold(0.0, f64::max) / scale;
+            let multiples = w.iter().all(|&x| (x / scale).round() * scale == x);
+            if multiples && max.round() <= u8::MAX as f64 {
+                return Weights::U8(
+                    scale,
+                    w.iter().map(|&x| (x / scale).round() as u8).collect(),
+                );
+            }
+            if multiples && max.round() <= u16::MAX as f64 {
+                let counts = w.iter().map(|&x| (x / scale).round() as u16).collect();
+                return Weights::U16(scale, counts);
+            }
+        }
         if w.iter().all(|&x| (x as f32) as f64 == x) {
             Weights::F32(w.iter().map(|&x| x as f32).collect())
         } else {
@@ -45,6 +66,10 @@ impl Weights {
 pub(crate) enum RowWeights<'a> {
     /// Every entry weighs this much.
     Unit(f64),
+    /// Entry `i` weighs the scale times `counts[i]`.
+    U8(f64, &'a [u8]),
+    /// Entry `i` weighs the scale times `counts[i]`.
+    U16(f64, &'a [u16]),
     /// One weight per entry, single precision.
     F32(&'a [f32]),
     /// One weight per entry, double precision.
@@ -137,6 +162,8 @@ impl<'g> Network<'g> {
         let r = (self.offsets[v] - c.base) as usize..(self.offsets[v + 1] - c.base) as usize;
         let w = match &c.weights {
             Weights::Unit => RowWeights::Unit(self.unit),
+            Weights::U8(x, w) => RowWeights::U8(*x, &w[r.clone()]),
+            Weights::U16(x, w) => RowWeights::U16(*x, &w[r.clone()]),
             Weights::F32(w) => RowWeights::F32(&w[r.clone()]),
             Weights::F64(w) => RowWeights::F64(&w[r.clone()]),
         };
@@ -150,6 +177,8 @@ impl<'g> Network<'g> {
         let (t, w) = self.row(v);
         match w {
             RowWeights::Unit(x) => t.iter().for_each(|&u| f(u, x)),
+            RowWeights::U8(x, w) => t.iter().zip(w).for_each(|(&u, &c)| f(u, x * c as f64)),
+            RowWeights::U16(x, w) => t.iter().zip(w).for_each(|(&u, &c)| f(u, x * c as f64)),
             RowWeights::F32(w) => t.iter().zip(w).for_each(|(&u, &x)| f(u, x as f64)),
             RowWeights::F64(w) => t.iter().zip(w).for_each(|(&u, &x)| f(u, x)),
         }
@@ -161,6 +190,8 @@ impl<'g> Network<'g> {
             .iter()
             .map(|c| match &c.weights {
                 Weights::Unit => self.unit * c.targets.len() as f64,
+                Weights::U8(x, w) => w.iter().map(|&c| x * c as f64).sum(),
+                Weights::U16(x, w) => w.iter().map(|&c| x * c as f64).sum(),
                 Weights::F32(w) => w.iter().map(|&x| x as f64).sum(),
                 Weights::F64(w) => w.iter().sum(),
             })
@@ -335,6 +366,20 @@ impl Accumulator {
     ) {
         match weights {
             RowWeights::Unit(x) => self.add_row_by(targets, label_of, |_| x),
+            RowWeights::U8(x, w) => {
+                let w = &w[..targets.len()];
+                // SAFETY: `add_row_by` asks for `i < targets.len() == w.len()`.
+                self.add_row_by(targets, label_of, |i| {
+                    x * unsafe { *w.get_unchecked(i) } as f64
+                })
+            }
+            RowWeights::U16(x, w) => {
+                let w = &w[..targets.len()];
+                // SAFETY: as above.
+                self.add_row_by(targets, label_of, |i| {
+                    x * unsafe { *w.get_unchecked(i) } as f64
+                })
+            }
             RowWeights::F32(w) => {
                 let w = &w[..targets.len()];
                 // SAFETY: `add_row_by` asks for `i < targets.len() == w.len()`.
@@ -480,8 +525,8 @@ mod tests {
         assert_eq!(agg.n(), 2);
         assert_eq!(entries(&agg, 0), vec![(1, 2.0)]);
         assert_eq!(entries(&agg, 1), vec![(0, 2.0)]);
-        // Integer sums are stored in single precision.
-        assert!(matches!(agg.chunks[0].weights, Weights::F32(_)));
+        // Integer sums are stored as counts of the smallest weight.
+        assert!(matches!(agg.chunks[0].weights, Weights::U8(2.0, _)));
         // Three internal edges, each in both rows of S = 2A: 3 * 2 * 2 = 12.
         assert_eq!(agg.self_weight, vec![12.0, 12.0]);
         assert_eq!(agg.mass_out, vec![7.0, 7.0]);
@@ -498,17 +543,33 @@ mod tests {
     }
 
     #[test]
-    fn weights_are_kept_in_single_precision_only_when_exact() {
+    fn weights_are_kept_in_the_narrowest_exact_type() {
+        assert!(matches!(
+            Weights::narrowest(vec![4.0, 2.0, 510.0]),
+            Weights::U8(2.0, c) if c == vec![2, 1, 255]
+        ));
+        assert!(matches!(
+            Weights::narrowest(vec![1.5, 3.0, 768.0]),
+            Weights::U16(1.5, c) if c == vec![1, 2, 512]
+        ));
+        assert!(matches!(
+            Weights::narrowest(vec![1.0, 65_536.0]),
+            Weights::F32(_)
+        ));
         assert!(matches!(
             Weights::narrowest(vec![2.0, 3.5, 1e30f32 as f64]),
             Weights::F32(w) if w == vec![2.0, 3.5, 1e30]
         ));
         assert!(matches!(
-            Weights::narrowest(vec![2.0, 0.1]),
+            Weights::narrowest(vec![0.0, 2.0]),
+            Weights::F32(_)
+        ));
+        assert!(matches!(
+            Weights::narrowest(vec![2.0, 0.3]),
             Weights::F64(_)
         ));
         assert!(matches!(
-            Weights::narrowest(vec![16_777_217.0]),
+            Weights::narrowest(vec![1.0, 16_777_217.0]),
             Weights::F64(_)
         ));
     }
@@ -522,19 +583,25 @@ mod tests {
             (0..6).map(|v| entries(&net, v)).collect::<Vec<_>>(),
             f64_rows
         );
-        net.chunks[0].weights = Weights::Unit;
         net.unit = 2.0;
-        assert_eq!(
-            (0..6).map(|v| entries(&net, v)).collect::<Vec<_>>(),
-            f64_rows
-        );
-        assert_eq!(net.total_off_diagonal(), 28.0);
-        // The accumulator sums the same per community from every type.
-        let label = [0, 0, 0, 1, 1, 1];
-        let mut acc = Accumulator::new(2);
-        let (t, w) = net.row(2);
-        acc.add_row(t, w, &label);
-        assert_eq!((acc.get(0), acc.get(1)), (4.0, 2.0));
+        for weights in [
+            Weights::Unit,
+            Weights::U8(2.0, vec![1; 14]),
+            Weights::U16(0.5, vec![4; 14]),
+        ] {
+            net.chunks[0].weights = weights;
+            assert_eq!(
+                (0..6).map(|v| entries(&net, v)).collect::<Vec<_>>(),
+                f64_rows
+            );
+            assert_eq!(net.total_off_diagonal(), 28.0);
+            // The accumulator sums the same per community from every type.
+            let label = [0, 0, 0, 1, 1, 1];
+            let mut acc = Accumulator::new(2);
+            let (t, w) = net.row(2);
+            acc.add_row(t, w, &label);
+            assert_eq!((acc.get(0), acc.get(1)), (4.0, 2.0));
+        }
     }
 
     #[test]
