@@ -197,31 +197,26 @@ pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, A
 }
 
 /// Bethe-Hessian clusters of `graph` taken as undirected (`A + A^T` when directed).
+/// An undirected graph without self-loops is read in place; otherwise a copy of
+/// its rows without loops (and with the in-rows appended when directed) is made.
 fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, AlgorithmError> {
     let n = graph.n_nodes();
-    let mut offsets = vec![0u64];
-    let (mut targets, mut weights) = (Vec::new(), Vec::new());
-    for v in 0..n {
-        let mut push = |u: u32, w: f32| {
-            if u as usize != v {
-                targets.push(u);
-                weights.push(w as f64);
-            }
-        };
-        for (u, w) in graph.out().row_entries(v) {
-            push(u, w);
+    let out = graph.out();
+    let has_loops = (0..n).any(|v| out.row(v).contains(&(v as u32)));
+    let copy;
+    let rows = if !graph.is_directed() && !has_loops {
+        spectral::SymmetricRows {
+            offsets: out.offsets(),
+            targets: out.targets(),
+            weights: out.weights(),
         }
-        if graph.is_directed() {
-            for (u, w) in graph.incoming().row_entries(v) {
-                push(u, w);
-            }
+    } else {
+        copy = symmetric_copy(graph);
+        spectral::SymmetricRows {
+            offsets: &copy.0,
+            targets: &copy.1,
+            weights: graph.is_weighted().then_some(&copy.2[..]),
         }
-        offsets.push(targets.len() as u64);
-    }
-    let rows = spectral::SymmetricRows {
-        offsets: &offsets,
-        targets: &targets,
-        weights: &weights,
     };
     let (labels, k) =
         spectral::bethe_hessian_clusters(&rows, config.clusters, config.max_clusters, config.seed)?;
@@ -236,6 +231,34 @@ fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, 
         .0);
     }
     Ok(labels)
+}
+
+/// Rows of `A` (of `A + A^T` when directed) without self-loops: offsets, targets
+/// and, for a weighted graph, weights.
+fn symmetric_copy(graph: &Graph) -> (Vec<u64>, Vec<u32>, Vec<f32>) {
+    let mut offsets = vec![0u64];
+    let (mut targets, mut weights) = (Vec::new(), Vec::new());
+    let weighted = graph.is_weighted();
+    for v in 0..graph.n_nodes() {
+        let mut push = |u: u32, w: f32| {
+            if u as usize != v {
+                targets.push(u);
+                if weighted {
+                    weights.push(w);
+                }
+            }
+        };
+        for (u, w) in graph.out().row_entries(v) {
+            push(u, w);
+        }
+        if graph.is_directed() {
+            for (u, w) in graph.incoming().row_entries(v) {
+                push(u, w);
+            }
+        }
+        offsets.push(targets.len() as u64);
+    }
+    (offsets, targets, weights)
 }
 
 /// The graph between leaves: `w(Ci, Cj)` sums the edges between them (each once),

@@ -23,11 +23,29 @@ use crate::error::AlgorithmError;
 /// Rows summed together in the deterministic reductions.
 const BLOCK: usize = 4096;
 
-/// The undirected graph as weighted rows (no self-loops).
+/// The undirected graph as rows (no self-loops), usually borrowed from the CSR.
 pub(crate) struct SymmetricRows<'a> {
     pub offsets: &'a [u64],
     pub targets: &'a [u32],
-    pub weights: &'a [f64],
+    /// One weight per entry; `None`: every entry weighs 1.
+    pub weights: Option<&'a [f32]>,
+}
+
+impl SymmetricRows<'_> {
+    /// `sum_j w_ij f(j)` over row `i`, in row order.
+    #[inline]
+    fn row_sum(&self, i: usize, f: impl Fn(usize) -> f64) -> f64 {
+        let row = self.offsets[i] as usize..self.offsets[i + 1] as usize;
+        let t = &self.targets[row.clone()];
+        match self.weights {
+            None => t.iter().map(|&j| f(j as usize)).sum(),
+            Some(w) => t
+                .iter()
+                .zip(&w[row])
+                .map(|(&j, &w)| w as f64 * f(j as usize))
+                .sum(),
+        }
+    }
 }
 
 /// When Lanczos may stop: converged Ritz values (descending), the next Ritz value,
@@ -84,13 +102,7 @@ pub(crate) fn bethe_hessian_clusters(
     if n == 0 {
         return Ok((Vec::new(), 0));
     }
-    let degree: Vec<f64> = (0..n)
-        .map(|v| {
-            g.weights[g.offsets[v] as usize..g.offsets[v + 1] as usize]
-                .iter()
-                .sum()
-        })
-        .collect();
+    let degree: Vec<f64> = (0..n).map(|v| g.row_sum(v, |_| 1.0)).collect();
     let (s1, s2): (f64, f64) = degree
         .iter()
         .fold((0.0, 0.0), |(a, b), &d| (a + d, b + d * d));
@@ -108,12 +120,7 @@ pub(crate) fn bethe_hessian_clusters(
     // y = (sigma I - H) x = (sigma - r^2 + 1 - d_i) x_i + r (A x)_i.
     let apply = |x: &[f64], y: &mut [f64]| {
         y.par_iter_mut().enumerate().for_each(|(i, yi)| {
-            let row = g.offsets[i] as usize..g.offsets[i + 1] as usize;
-            let ax: f64 = g.targets[row.clone()]
-                .iter()
-                .zip(&g.weights[row])
-                .map(|(&j, &w)| w * x[j as usize])
-                .sum();
+            let ax = g.row_sum(i, |j| x[j]);
             *yi = (sigma - r * r + 1.0 - degree[i]) * x[i] + r * ax;
         });
     };
