@@ -146,7 +146,8 @@ pub(crate) fn bethe_hessian_clusters(
         negative < converged.len()
             || (negative >= 1 && settled && next.is_none_or(|t| sigma - t >= 0.0))
     };
-    let (values, vectors) = lanczos(n, steps, &apply, want, &stop, seed);
+    let ritz = lanczos(n, steps, &apply, want, &stop, seed);
+    let values = &ritz.values;
     // Eigenvalues of H are sigma - theta; count the negative ones among the
     // converged Ritz values.
     let count = match k {
@@ -161,12 +162,8 @@ pub(crate) fn bethe_hessian_clusters(
         return Ok((vec![0; n], 1));
     }
     // Rows of the `count` eigenvectors, normalised, clustered by k-means.
-    let mut points = vec![0f64; n * count];
-    for (c, vec) in vectors.iter().take(count).enumerate() {
-        for i in 0..n {
-            points[i * count + c] = vec[i];
-        }
-    }
+    let mut points = ritz.rows(count);
+    drop(ritz);
     for row in points.chunks_mut(count) {
         let norm = row.iter().map(|x| x * x).sum::<f64>().sqrt();
         if norm > 0.0 {
@@ -175,6 +172,39 @@ pub(crate) fn bethe_hessian_clusters(
     }
     let labels = kmeans(&points, count, count, seed, 10);
     Ok((labels, count))
+}
+
+/// Converged Ritz pairs of a Lanczos run: the values, descending, and what their
+/// vectors are made of (the basis and the tridiagonal eigenvectors), so that only
+/// the vectors used are ever formed.
+struct RitzPairs {
+    /// Converged Ritz values, descending.
+    values: Vec<f64>,
+    /// Column of `s` holding each value's coordinates in the basis.
+    columns: Vec<usize>,
+    /// The Lanczos basis (`m` vectors).
+    q: Vec<Vec<f64>>,
+    /// Eigenvectors of the `m x m` tridiagonal matrix, row-major.
+    s: Vec<f64>,
+}
+
+impl RitzPairs {
+    /// The first `count` Ritz vectors as the rows of an `n x count` row-major
+    /// matrix: row `r` holds coordinate `r` of each.
+    fn rows(&self, count: usize) -> Vec<f64> {
+        let m = self.q.len();
+        let n = self.q.first().map_or(0, Vec::len);
+        let mut points = vec![0f64; n * count];
+        points
+            .par_chunks_mut(count)
+            .enumerate()
+            .for_each(|(r, row)| {
+                for (x, &i) in row.iter_mut().zip(&self.columns) {
+                    *x = (0..m).map(|k| self.q[k][r] * self.s[k * m + i]).sum();
+                }
+            });
+        points
+    }
 }
 
 /// The `want` largest eigenpairs (descending) of the symmetric operator `apply`
@@ -189,7 +219,7 @@ fn lanczos(
     want: usize,
     stop: &StopRule<'_>,
     seed: u64,
-) -> (Vec<f64>, Vec<Vec<f64>>) {
+) -> RitzPairs {
     let mut rng = Xoshiro256PlusPlus::new(seed ^ 0x01A9_C705);
     let mut q: Vec<Vec<f64>> = Vec::with_capacity(steps + 1);
     let mut v: Vec<f64> = (0..n).map(|_| rng.next_f64() - 0.5).collect();
@@ -252,20 +282,23 @@ fn lanczos(
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| theta[b].total_cmp(&theta[a]));
     let mut values = Vec::new();
-    let mut vectors = Vec::new();
+    let mut columns = Vec::new();
     for &i in order.iter().take(want) {
         let residual = last_beta * s[(m - 1) * m + i].abs();
         if residual > 1e-6 * scale {
             break; // not converged: stop at the first unconverged one
         }
-        let x: Vec<f64> = (0..n)
-            .into_par_iter()
-            .map(|r| (0..m).map(|k| q[k][r] * s[k * m + i]).sum())
-            .collect();
         values.push(theta[i]);
-        vectors.push(x);
+        columns.push(i);
     }
-    (values, vectors)
+    drop(w);
+    q.truncate(m); // the vector after the last step is not part of the basis
+    RitzPairs {
+        values,
+        columns,
+        q,
+        s,
+    }
 }
 
 /// Eigenvalues and eigenvectors (column `i` of the row-major `m x m` result) of
