@@ -282,11 +282,9 @@ fn lanczos(
     let m = alpha.len();
     let (theta, s) = tridiagonal_eigen(&alpha, &beta[..m - 1]);
     let scale = theta.iter().fold(0f64, |a, t| a.max(t.abs())).max(1e-300);
-    let last_beta = if m < steps && m < n {
-        0.0
-    } else {
-        dot(&w, &w).sqrt()
-    };
+    // The residual after the last step, whatever ended the run (an invariant
+    // subspace leaves it near 0).
+    let last_beta = dot(&w, &w).sqrt();
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| theta[b].total_cmp(&theta[a]));
     let mut values = Vec::new();
@@ -481,5 +479,44 @@ mod tests {
         }
         let trace: f64 = d.iter().sum();
         assert!((vals.iter().sum::<f64>() - trace).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lanczos_returns_only_converged_pairs_however_it_stops() {
+        // A diagonal operator with eigenvalues 1..=300, a well-separated top pair.
+        let n = 300;
+        let diag: Vec<f64> = (0..n)
+            .map(|i| match i {
+                0 => 1000.0,
+                1 => 900.0,
+                _ => i as f64,
+            })
+            .collect();
+        let apply = |x: &[f64], y: &mut [f64]| {
+            for ((y, x), d) in y.iter_mut().zip(x).zip(&diag) {
+                *y = d * x;
+            }
+        };
+        for stop_after in [16, 48] {
+            let stop = |_: &[f64], _: Option<f64>, h: &[usize]| h.len() * 16 >= stop_after;
+            let ritz = lanczos(n, 200, &apply, 10, &stop, 5);
+            assert!(
+                ritz.values.len() < 10,
+                "{stop_after} steps: all 10 reported"
+            );
+            assert!(
+                ritz.values.len() >= 2,
+                "{stop_after} steps: top pair missing"
+            );
+            let k = ritz.values.len();
+            let rows = ritz.rows(k);
+            for (c, &theta) in ritz.values.iter().enumerate() {
+                let residual: f64 = (0..n)
+                    .map(|r| ((diag[r] - theta) * rows[r * k + c]).powi(2))
+                    .sum::<f64>()
+                    .sqrt();
+                assert!(residual <= 1e-5 * 1000.0, "pair {c}: residual {residual}");
+            }
+        }
     }
 }
