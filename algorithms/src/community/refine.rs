@@ -47,8 +47,9 @@ pub(crate) struct Partition<'a> {
     pub to_own: &'a [f64],
 }
 
-/// Refines `partition` into sub-clusters, merging by `rule`; returns each node's cluster (ids `0..r`, numbered community by
-/// community, in order of first member) and `r`.
+/// Refines `partition` into sub-clusters, merging by `rule`; returns each node's
+/// cluster (ids `0..r`, numbered community by community, in order of first
+/// member) and `r`.
 pub(crate) fn refine(
     net: &Network,
     partition: &Partition,
@@ -73,11 +74,12 @@ pub(crate) fn refine(
         t.1 += mass_in[v];
     }
     let scale = gamma / net.total;
-    // Position of each node inside its community's member list.
-    let mut local = vec![0u32; n];
+    // Community and position in its member list of each node, in one word (one
+    // load per candidate sub-cluster).
+    let mut place = vec![0u64; n];
     for c in 0..k {
         for (i, &v) in groups.of(c).iter().enumerate() {
-            local[v as usize] = i as u32;
+            place[v as usize] = (c as u64) << 32 | i as u64;
         }
     }
     // The sub-cluster of each node, named by the node it grew from. A task writes
@@ -91,8 +93,7 @@ pub(crate) fn refine(
         refine_community(
             &Refinement {
                 net,
-                comm,
-                local: &local,
+                place: &place,
                 node_ext,
                 cluster: &cluster,
                 scale,
@@ -105,11 +106,10 @@ pub(crate) fn refine(
             &mut acc,
         )
     });
-    // Number the sub-clusters community by community, in order of first member
-    // (reusing `local` as the map from naming node to number).
+    drop(place);
+    // Number the sub-clusters community by community, in order of first member.
     let mut cluster: Vec<u32> = cluster.into_iter().map(AtomicU32::into_inner).collect();
-    let id = &mut local;
-    id.fill(u32::MAX);
+    let mut id = vec![u32::MAX; n];
     let mut next = 0u32;
     for c in 0..k {
         for &v in groups.of(c) {
@@ -146,15 +146,23 @@ pub(crate) fn weight_to_own(net: &Network, comm: &[u32]) -> Vec<f64> {
 /// What every community's refinement reads.
 struct Refinement<'a> {
     net: &'a Network<'a>,
-    comm: &'a [u32],
-    /// Position of each node in its community's member list.
-    local: &'a [u32],
+    /// Community of each node (high 32 bits) and its position in the community's
+    /// member list (low 32 bits).
+    place: &'a [u64],
     /// `S(v, C \ v)` of each node `v` in community `C`.
     node_ext: &'a [f64],
     /// Sub-cluster of each node, named by one of its nodes.
     cluster: &'a [AtomicU32],
     scale: f64,
     rule: MergeRule,
+}
+
+/// A sub-cluster's masses and its S-weight to the rest of its community.
+#[derive(Clone, Copy)]
+struct SubCluster {
+    out: f64,
+    inn: f64,
+    ext: f64,
 }
 
 /// Refines one community (`members`, in increasing node order), updating its
@@ -173,12 +181,18 @@ fn refine_community(
     }
     let (net, scale) = (r.net, r.scale);
     let mass_in = net.mass_in();
-    // Per sub-cluster, indexed by the position of its naming node: masses, node
-    // count, and S-weight to the rest of the community.
-    let mut c_out: Vec<f64> = members.iter().map(|&v| net.mass_out[v as usize]).collect();
-    let mut c_in: Vec<f64> = members.iter().map(|&v| mass_in[v as usize]).collect();
+    // Per sub-cluster, indexed by the position of its naming node: masses and
+    // S-weight to the rest of the community (together: one cache line read per
+    // candidate), and node count.
+    let mut sub: Vec<SubCluster> = members
+        .iter()
+        .map(|&v| SubCluster {
+            out: net.mass_out[v as usize],
+            inn: mass_in[v as usize],
+            ext: r.node_ext[v as usize],
+        })
+        .collect();
     let mut count = vec![1u32; m];
-    let mut ext: Vec<f64> = members.iter().map(|&v| r.node_ext[v as usize]).collect();
     let mut order: Vec<u32> = (0..m as u32).collect();
     for i in (1..m).rev() {
         let j = rng.gen_range(i as u64 + 1) as usize;
@@ -194,8 +208,8 @@ fn refine_community(
         if count[i] != 1 {
             continue;
         }
-        let (a, b) = (net.mass_out[v as usize], mass_in[v as usize]);
-        let v_ext = ext[i];
+        let (a, b) = (sub[i].out, sub[i].inn);
+        let v_ext = sub[i].ext;
         if !well_connected(v_ext, a, b) {
             continue;
         }
@@ -204,15 +218,16 @@ fn refine_community(
         // (gain, naming node) of the chosen sub-cluster.
         let mut best: Option<(f64, u32)> = None;
         for &cl in acc.touched() {
-            if cl == v || r.comm[cl as usize] != c {
+            let place = r.place[cl as usize];
+            if cl == v || (place >> 32) as u32 != c {
                 continue; // its own, or outside the community
             }
-            let j = r.local[cl as usize] as usize;
-            if !well_connected(ext[j], c_out[j], c_in[j]) {
+            let s = sub[place as u32 as usize];
+            if !well_connected(s.ext, s.out, s.inn) {
                 continue;
             }
             let to_j = acc.get(cl);
-            let gain = to_j - scale * (a * c_in[j] + b * c_out[j]);
+            let gain = to_j - scale * (a * s.inn + b * s.out);
             if gain <= 0.0 {
                 continue;
             }
@@ -220,8 +235,8 @@ fn refine_community(
                 (_, None) => true,
                 (MergeRule::LargestGain, Some((g, bc))) => gain > g || (gain == g && cl < bc),
                 (MergeRule::MostWeight, Some((_, bc))) => {
-                    let bj = r.local[bc as usize] as usize;
-                    let (mass, best_mass) = (c_out[j] + c_in[j], c_out[bj] + c_in[bj]);
+                    let best_sub = sub[r.place[bc as usize] as u32 as usize];
+                    let (mass, best_mass) = (s.out + s.inn, best_sub.out + best_sub.inn);
                     let best_to = acc.get(bc);
                     to_j > best_to
                         || (to_j == best_to && (mass > best_mass || (mass == best_mass && cl < bc)))
@@ -232,10 +247,10 @@ fn refine_community(
             }
         }
         if let Some((_, cl)) = best {
-            let j = r.local[cl as usize] as usize;
-            ext[j] += v_ext - 2.0 * acc.get(cl);
-            c_out[j] += a;
-            c_in[j] += b;
+            let j = r.place[cl as usize] as u32 as usize;
+            sub[j].ext += v_ext - 2.0 * acc.get(cl);
+            sub[j].out += a;
+            sub[j].inn += b;
             count[j] += 1;
             count[i] -= 1;
             r.cluster[v as usize].store(cl, Relaxed);
