@@ -2,7 +2,7 @@
 //! minimum and median wall time with the modularity reached: for A/B comparisons
 //! of the community engine on a noisy machine.
 //!
-//! `cargo run --release --example leiden_timing -- GRAPH.parquet [--weight-col weight] [--reps N]`
+//! `cargo run --release --example leiden_timing -- GRAPH.parquet [--weight-col weight] [--reps N] [--iterations N]`
 use spargraph::algorithms::community::{communities, CommunityConfig, CommunityInput};
 use spargraph::load::{load_graph, LoadOptions};
 use std::time::Instant;
@@ -28,7 +28,10 @@ fn main() {
     let g = load_graph(std::path::Path::new(path), &opts)
         .expect("load")
         .graph;
-    let config = CommunityConfig::default();
+    let mut config = CommunityConfig::default();
+    if let Some(it) = flag("--iterations") {
+        config.iterations = it.parse().expect("--iterations N");
+    }
     let mut times = Vec::with_capacity(reps);
     let mut quality = 0.0;
     for _ in 0..=reps {

@@ -534,6 +534,8 @@ fn bad_options_are_named_and_leave_outputs_alone() {
     communities(&["--resolution=-1"], "resolution");
     communities(&["--resolution", "nan"], "resolution");
     communities(&["--objective", "cpm", "--resolution", "0"], "resolution");
+    communities(&["--tolerance", "-0.1"], "tolerance");
+    communities(&["--tolerance", "inf"], "tolerance");
     communities(&["--method", "greedy"], "greedy");
     communities(&["--objective", "entropy"], "entropy");
     let hierarchy = |extra: &[&str], expect: &str| {

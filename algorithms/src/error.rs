@@ -55,6 +55,20 @@ pub(crate) fn check_at_least_one(name: &'static str, k: usize) -> Result<(), Alg
     Ok(())
 }
 
+/// `x` must be finite and at least 0.
+pub(crate) fn check_non_negative(name: &'static str, x: f64) -> Result<(), AlgorithmError> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(())
+    } else {
+        Err(AlgorithmError::InvalidOption {
+            name,
+            value: x.to_string(),
+            expected: "must be a number at least 0",
+        })
+    }
+}
+
+/// `x` must be finite and above 0.
 pub(crate) fn check_positive(name: &'static str, x: f64) -> Result<(), AlgorithmError> {
     if x.is_finite() && x > 0.0 {
         Ok(())

@@ -50,6 +50,11 @@ pub struct CommunitiesArgs {
     /// Local-moving rounds per level at most.
     #[arg(long, default_value_t = 20)]
     max_rounds: usize,
+    /// Local moving at level l stops once a round gains less than
+    /// tolerance / 10^l of the total edge weight (0: only when a round gains
+    /// nothing).
+    #[arg(long, default_value_t = 1e-2, allow_hyphen_values = true)]
+    tolerance: f64,
     /// Start from this membership: a Parquet or text file of (node, community) rows;
     /// nodes it does not list start alone.
     #[arg(long, value_name = "FILE")]
@@ -124,6 +129,7 @@ pub fn run(a: CommunitiesArgs) -> Result<(), Error> {
         resolution: a.resolution,
         iterations: a.iterations,
         max_rounds: a.max_rounds,
+        tolerance: a.tolerance,
         seed: a.common.seed,
         ..CommunityConfig::default()
     };
@@ -162,7 +168,7 @@ pub fn run(a: CommunitiesArgs) -> Result<(), Error> {
         "spargraph",
         json!({"command": "communities", "method": format!("{:?}", config.method).to_lowercase(),
                "objective": config.objective.name(), "resolution": config.resolution,
-               "iterations": config.iterations, "seed": config.seed,
+               "iterations": config.iterations, "tolerance": config.tolerance, "seed": config.seed,
                "quality": result.quality, "levels": levels_json})
         .to_string(),
     );

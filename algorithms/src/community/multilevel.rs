@@ -9,7 +9,7 @@ use super::objective::{bipartite_sides, network_for, Objective};
 use super::quality::{bipartite_modularity, cpm, modularity};
 use super::refine::{refine, weight_to_own, MergeRule, Partition};
 use super::scratch::ScratchPool;
-use crate::error::{check_at_least_one, check_positive, AlgorithmError};
+use crate::error::{check_at_least_one, check_non_negative, check_positive, AlgorithmError};
 
 /// Which multilevel algorithm to run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -62,10 +62,12 @@ pub struct CommunityConfig {
 }
 
 impl CommunityConfig {
-    /// Checks the options: resolution positive and finite, at least one round.
+    /// Checks the options: resolution positive and finite, at least one round,
+    /// tolerance finite and at least 0.
     pub fn validate(&self) -> Result<(), AlgorithmError> {
         check_positive("resolution", self.resolution)?;
         check_at_least_one("max-rounds", self.max_rounds)?;
+        check_non_negative("tolerance", self.tolerance)?;
         Ok(())
     }
 }
