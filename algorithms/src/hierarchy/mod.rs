@@ -165,6 +165,11 @@ impl Hierarchy {
 /// assert_ne!(two[0], two[5]);
 /// ```
 pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, AlgorithmError> {
+    // Run on a pool thread (as `communities` does): each Lanczos step starts
+    // several parallel loops, which from outside the pool each cost a hand-over.
+    if rayon::current_thread_index().is_none() {
+        return rayon::scope(|_| hierarchy(graph, config));
+    }
     config.validate()?;
     let n = graph.n_nodes();
     let leaf_of: Vec<u32> = match config.method {
