@@ -43,7 +43,7 @@ pub(crate) struct Partition<'a> {
     pub comm: &'a [u32],
     /// Number of communities.
     pub k: usize,
-    /// `S(v, C \\ v)` of each node `v` of community `C` (see [`weight_to_own`]).
+    /// `S(v, C \ v)` of each node `v` of community `C` (see [`weight_to_own`]).
     pub to_own: &'a [f64],
 }
 
@@ -124,7 +124,7 @@ pub(crate) fn refine(
     (cluster, next as usize)
 }
 
-/// `S(v, C \\ v)`, the weight from each node `v` to the rest of its community `C`
+/// `S(v, C \ v)`, the weight from each node `v` to the rest of its community `C`
 /// in `comm`, in parallel over nodes (each sum in row order).
 pub(crate) fn weight_to_own(net: &Network, comm: &[u32]) -> Vec<f64> {
     (0..net.n())

@@ -298,7 +298,7 @@ fn lanczos(
         columns.push(i);
     }
     drop((v, w));
-    q.truncate(m); // the vector after the last step is not part of the basis
+    debug_assert_eq!(q.len(), m); // every step ended before pushing a next vector
     RitzPairs {
         values,
         columns,
