@@ -34,6 +34,7 @@ pub mod graph;
 pub mod idmap;
 pub mod kernels;
 pub mod partition;
+pub mod pool;
 pub mod rng;
 pub mod stats;
 pub mod symmetrize;

@@ -1,5 +1,6 @@
 //! Louvain and Leiden: local moving, (Leiden) refinement, aggregation, repeated.
 
+use spargraph_engine::pool::on_pool;
 use spargraph_engine::rng::{SplitMix64, Xoshiro256PlusPlus};
 use spargraph_engine::Graph;
 
@@ -148,12 +149,16 @@ pub fn communities(
     config: &CommunityConfig,
     input: CommunityInput<'_>,
 ) -> Result<Communities, AlgorithmError> {
-    // Run on a pool thread: local moving forks hundreds of small parallel loops,
-    // and each one started from outside the pool would hand its work over to the
-    // pool and put the caller to sleep (a futex wake and wait per loop).
-    if rayon::current_thread_index().is_none() {
-        return rayon::scope(|_| communities(graph, config, input));
-    }
+    // Local moving starts hundreds of small parallel loops per level.
+    on_pool(|| communities_on_pool(graph, config, input))
+}
+
+/// [`communities`], on a thread of rayon's pool.
+fn communities_on_pool(
+    graph: &Graph,
+    config: &CommunityConfig,
+    input: CommunityInput<'_>,
+) -> Result<Communities, AlgorithmError> {
     config.validate()?;
     let n = graph.n_nodes();
     if let Some(init) = input.initial {

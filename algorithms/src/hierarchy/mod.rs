@@ -20,6 +20,7 @@ mod spectral;
 pub use dendrogram::{Dendrogram, Merge};
 pub use linkage::{agglomerate, LeafGraph, Linkage};
 
+use spargraph_engine::pool::on_pool;
 use spargraph_engine::Graph;
 
 use crate::community::network::{group_by, Accumulator};
@@ -165,11 +166,12 @@ impl Hierarchy {
 /// assert_ne!(two[0], two[5]);
 /// ```
 pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, AlgorithmError> {
-    // Run on a pool thread (as `communities` does): each Lanczos step starts
-    // several parallel loops, which from outside the pool each cost a hand-over.
-    if rayon::current_thread_index().is_none() {
-        return rayon::scope(|_| hierarchy(graph, config));
-    }
+    // Each Lanczos step, and Leiden's local moving, start several parallel loops.
+    on_pool(|| hierarchy_on_pool(graph, config))
+}
+
+/// [`hierarchy`], on a thread of rayon's pool.
+fn hierarchy_on_pool(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, AlgorithmError> {
     config.validate()?;
     let n = graph.n_nodes();
     let leaf_of: Vec<u32> = match config.method {

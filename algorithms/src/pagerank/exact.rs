@@ -15,6 +15,7 @@ use crate::error::AlgorithmError;
 use crate::topk;
 use rayon::prelude::*;
 use spargraph_engine::kernels::{spmm_into, spmv_into, Operator};
+use spargraph_engine::pool::on_pool;
 use spargraph_engine::Graph;
 
 /// Rows per reduction chunk (fixed, so sums do not depend on the thread count).
@@ -62,6 +63,12 @@ enum Personalization<'a> {
 /// assert!(r.scores.iter().all(|s| (s - 1.0 / 3.0).abs() < 1e-12));
 /// ```
 pub fn pagerank(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, AlgorithmError> {
+    // Every iteration starts a few parallel loops.
+    on_pool(|| pagerank_on_pool(g, config))
+}
+
+/// [`pagerank`], on a thread of rayon's pool.
+fn pagerank_on_pool(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, AlgorithmError> {
     config.validate()?;
     let tr = Transition::new(g);
     if use_cg(g, &tr, config, true) {
@@ -78,6 +85,15 @@ pub fn pagerank(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult, Al
 
 /// The full PPR vector of one seed set.
 pub fn personalized(
+    g: &Graph,
+    seeds: &Seeds,
+    config: &PageRankConfig,
+) -> Result<PageRankResult, AlgorithmError> {
+    on_pool(|| personalized_on_pool(g, seeds, config))
+}
+
+/// [`personalized`], on a thread of rayon's pool.
+fn personalized_on_pool(
     g: &Graph,
     seeds: &Seeds,
     config: &PageRankConfig,
