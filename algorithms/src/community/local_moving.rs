@@ -31,9 +31,9 @@ pub(crate) struct Total {
     pub count: u32,
 }
 
-/// The totals of each community of `comm` (ids below `net.n()`).
-pub(crate) fn totals_of(net: &Network, comm: &[u32]) -> Vec<Total> {
-    let mut t = vec![Total::default(); net.n()];
+/// The totals of each community of `comm` (ids below `size`).
+pub(crate) fn totals_of(net: &Network, comm: &[u32], size: usize) -> Vec<Total> {
+    let mut t = vec![Total::default(); size];
     let mass_in = net.mass_in();
     for (v, &c) in comm.iter().enumerate() {
         let c = &mut t[c as usize];
@@ -73,7 +73,7 @@ pub(crate) fn local_moving(
     let total_s: f64 = net.total_off_diagonal() + net.self_weight.iter().sum::<f64>();
     let mass_in = net.mass_in();
     let n = net.n();
-    let mut totals = totals_of(net, comm);
+    let mut totals = totals_of(net, comm, n);
     let mut active = vec![true; n];
     let mut moved = vec![false; n];
     let mut total_moves = 0;

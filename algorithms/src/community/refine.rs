@@ -16,6 +16,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use rayon::prelude::*;
 use spargraph_engine::rng::Xoshiro256PlusPlus;
 
+use super::local_moving::totals_of;
 use super::network::{group_by, Accumulator, Network};
 use super::scratch::ScratchPool;
 
@@ -58,21 +59,10 @@ pub(crate) fn refine(
     seed: u64,
     pool: &ScratchPool<Accumulator>,
 ) -> (Vec<u32>, usize) {
-    let &Partition {
-        comm,
-        k,
-        to_own: node_ext,
-    } = partition;
+    let &Partition { comm, k, to_own } = partition;
     let n = net.n();
     let groups = group_by(comm, k);
-    // The masses of each community.
-    let mut totals = vec![(0.0, 0.0); k];
-    let mass_in = net.mass_in();
-    for (v, &c) in comm.iter().enumerate() {
-        let t = &mut totals[c as usize];
-        t.0 += net.mass_out[v];
-        t.1 += mass_in[v];
-    }
+    let totals = totals_of(net, comm, k);
     let scale = gamma / net.total;
     // Community and position in its member list of each node, in one word (one
     // load per candidate sub-cluster).
@@ -94,14 +84,14 @@ pub(crate) fn refine(
             &Refinement {
                 net,
                 place: &place,
-                node_ext,
+                to_own,
                 cluster: &cluster,
                 scale,
                 rule,
             },
             groups.of(c),
             c as u32,
-            totals[c],
+            (totals[c].out, totals[c].inn),
             &mut rng,
             &mut acc,
         )
@@ -150,7 +140,7 @@ struct Refinement<'a> {
     /// member list (low 32 bits).
     place: &'a [u64],
     /// `S(v, C \ v)` of each node `v` in community `C`.
-    node_ext: &'a [f64],
+    to_own: &'a [f64],
     /// Sub-cluster of each node, named by one of its nodes.
     cluster: &'a [AtomicU32],
     scale: f64,
@@ -189,7 +179,7 @@ fn refine_community(
         .map(|&v| SubCluster {
             out: net.mass_out[v as usize],
             inn: mass_in[v as usize],
-            ext: r.node_ext[v as usize],
+            ext: r.to_own[v as usize],
         })
         .collect();
     let mut count = vec![1u32; m];

@@ -209,9 +209,8 @@ fn hierarchy_on_pool(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarch
 fn spectral_leaves(graph: &Graph, config: &HierarchyConfig) -> Result<Vec<u32>, AlgorithmError> {
     let n = graph.n_nodes();
     let out = graph.out();
-    let has_loops = (0..n).any(|v| out.row(v).contains(&(v as u32)));
     let copy;
-    let rows = if !graph.is_directed() && !has_loops {
+    let rows = if !graph.is_directed() && graph.n_self_loops() == 0 {
         spectral::SymmetricRows {
             offsets: out.offsets(),
             targets: out.targets(),
