@@ -28,9 +28,11 @@ use std::path::PathBuf;
 /// density for bottom-up; as scikit-network's Paris for paris); separate
 /// components join at +inf; heights never decrease towards the root.
 ///
-/// Peak memory: loading, the fine clustering (as `spargraph communities`), and a
-/// hash map of the neighbouring leaves of each leaf (for Paris, of each node:
-/// about 40 bytes per edge).
+/// Peak memory: loading, the fine clustering (as `spargraph communities`), and the
+/// linkage: the graph between leaves (for Paris, the graph itself, read in place),
+/// about 60 bytes per leaf, and a neighbour list for merged clusters whose rows
+/// repeat their neighbours threefold (at most 4 bytes per edge entry). Measured:
+/// bottom-up 1.1x-2.9x, Paris 0.6x-2.0x the CSR's size above loading.
 #[derive(Args, Debug)]
 pub struct HierarchyArgs {
     #[command(flatten)]

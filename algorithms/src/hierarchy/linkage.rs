@@ -6,9 +6,20 @@
 //! O(merges x neighbourhood) time, and the dendrogram has no inversions. Only
 //! clusters joined by an edge have a positive similarity; connected components are
 //! joined at the end at height +inf (as scikit-network does).
+//!
+//! Memory: neighbour lists are updated lazily. A cluster's neighbours are read
+//! from its members' initial rows (for [`agglomerate_graph`], the graph's own CSR
+//! rows, not a copy), each entry mapped to its live cluster through a union-find
+//! forest and summed in a dense accumulator. A cluster whose members' rows repeat
+//! its neighbours so much that its distinct live neighbours are at most a third of
+//! their entries keeps them as its own list instead (rewritten compactly each time
+//! it is read), so reading a cluster costs at most three entries per live
+//! neighbour, and the lists kept (12 bytes an entry) never take more room than the
+//! initial rows they summarise (4 bytes an entry in a CSR): the extra memory is a
+//! few arrays over the clusters plus at most one `u32` per edge entry, instead of
+//! a hash map entry per edge.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use spargraph_engine::Graph;
 
 use super::dendrogram::{Dendrogram, Merge};
 
@@ -25,27 +36,6 @@ pub enum Linkage {
     Paris,
 }
 
-/// A multiplicative hasher for `u32` keys (the std SipHash is several times
-/// slower here, and keys are not adversarial).
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.0 = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type Neighbours = HashMap<u32, f64, BuildHasherDefault<IdHasher>>;
-
 /// The graph to cluster: `rows[i]` lists `(j, w(i, j))` for `j != i` (symmetric;
 /// repeated `j` are summed), with each leaf's size (nodes in it) and degree.
 #[derive(Clone, Debug)]
@@ -58,33 +48,212 @@ pub struct LeafGraph {
     pub degrees: Vec<f64>,
 }
 
+/// Rows the agglomeration starts from: row `i` lists `(j, w(i, j))`, possibly with
+/// `j == i` (skipped) and repeated `j` (summed).
+trait InitialRows {
+    /// Calls `f(j, w)` for each entry of row `i`; returns the number of entries.
+    fn for_each(&self, i: usize, f: impl FnMut(u32, f64)) -> usize;
+}
+
+impl InitialRows for Vec<Vec<(u32, f64)>> {
+    fn for_each(&self, i: usize, mut f: impl FnMut(u32, f64)) -> usize {
+        for &(j, w) in &self[i] {
+            f(j, w);
+        }
+        self[i].len()
+    }
+}
+
+/// A graph's own rows, read in place (`A + A^T` when directed: out-row, then
+/// in-row).
+struct GraphRows<'g>(&'g Graph);
+
+impl InitialRows for GraphRows<'_> {
+    fn for_each(&self, i: usize, mut f: impl FnMut(u32, f64)) -> usize {
+        let graph = self.0;
+        let mut entries = 0;
+        for (j, w) in graph.out().row_entries(i) {
+            f(j, w as f64);
+            entries += 1;
+        }
+        if graph.is_directed() {
+            for (j, w) in graph.incoming().row_entries(i) {
+                f(j, w as f64);
+                entries += 1;
+            }
+        }
+        entries
+    }
+}
+
 /// Clusters `graph` bottom-up with `linkage`; returns a dendrogram over its leaves.
-/// The rows are consumed as the neighbour maps are built, so the two are never
-/// held whole at once.
 pub fn agglomerate(graph: LeafGraph, linkage: Linkage) -> Dendrogram {
     let n = graph.rows.len();
-    let mut adj: Vec<Neighbours> = graph
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let mut m = Neighbours::default();
-            for (j, w) in row {
-                if j as usize != i && w > 0.0 {
-                    *m.entry(j).or_insert(0.0) += w;
-                }
-            }
-            m
+    let merges = nearest_neighbour_chain(graph.rows, &graph.sizes, graph.degrees, linkage);
+    Dendrogram::from_unsorted(n, merges, graph.sizes)
+}
+
+/// Clusters the nodes of `graph` (taken as undirected, `A + A^T` when directed;
+/// self-loops count twice in a degree and never as a neighbour) with `linkage`,
+/// each node a leaf of size 1, reading the graph's rows in place. With
+/// [`Linkage::Paris`] this is scikit-network's `Paris` on the graph.
+pub fn agglomerate_graph(graph: &Graph, linkage: Linkage) -> Dendrogram {
+    let n = graph.n_nodes();
+    let degrees = (0..n)
+        .map(|v| {
+            let mut d = 0f64;
+            GraphRows(graph).for_each(v, |u, w| d += if u as usize == v { 2.0 * w } else { w });
+            d
         })
         .collect();
-    let mut size: Vec<f64> = graph.sizes.iter().map(|&s| s as f64).collect();
+    let sizes = vec![1u64; n];
+    let merges = nearest_neighbour_chain(GraphRows(graph), &sizes, degrees, linkage);
+    Dendrogram::from_unsorted(n, merges, sizes)
+}
+
+/// The neighbours of a merged cluster: live clusters when written, with the total
+/// weight to each.
+struct OwnedRow {
+    targets: Vec<u32>,
+    weights: Vec<f64>,
+}
+
+/// How each live cluster's neighbours are read: from its own list, or from the
+/// initial rows of its members (a circular list through `next_member`).
+struct Clusters<R> {
+    rows: R,
+    owned: Vec<Option<Box<OwnedRow>>>,
+    next_member: Vec<u32>,
+    /// Entries of the members' initial rows, per cluster.
+    entries: Vec<u64>,
+}
+
+impl<R> Clusters<R> {
+    /// Whether a list of `distinct` neighbours is worth keeping for a cluster whose
+    /// members' rows have `entries` entries: it takes at most the room of those
+    /// rows in a CSR (12 bytes an entry against 4).
+    fn worth_keeping(distinct: usize, entries: u64) -> bool {
+        3 * distinct as u64 <= entries
+    }
+}
+
+/// Union-find over cluster slots: a merged slot points (eventually) to the slot of
+/// the live cluster that absorbed it.
+struct Forest(Vec<u32>);
+
+impl Forest {
+    /// The live slot containing slot `x` (with path halving).
+    #[inline]
+    fn find(&mut self, mut x: u32) -> u32 {
+        let p = &mut self.0;
+        while p[x as usize] != x {
+            let grand = p[p[x as usize] as usize];
+            p[x as usize] = grand;
+            x = grand;
+        }
+        x
+    }
+}
+
+/// The live neighbours of clusters being read: total weight per slot (0 means
+/// untouched, as every weight added is positive) and the slots touched, in order.
+struct Gathered {
+    weight: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Gathered {
+    /// Adds the neighbours of the cluster at slot `a` (its own list if it keeps
+    /// one, else its members' initial rows), each entry mapped to its live
+    /// cluster; entries in `a` or `skip` and non-positive weights are left out.
+    /// Returns the number of entries read.
+    fn add_cluster<R: InitialRows>(
+        &mut self,
+        graph: &Clusters<R>,
+        forest: &mut Forest,
+        a: usize,
+        skip: usize,
+    ) -> usize {
+        let mut add = |j: u32, w: f64| {
+            let c = forest.find(j);
+            if c as usize != a && c as usize != skip && w > 0.0 {
+                let slot = &mut self.weight[c as usize];
+                if *slot == 0.0 {
+                    self.touched.push(c);
+                }
+                *slot += w;
+            }
+        };
+        if let Some(row) = &graph.owned[a] {
+            for (&j, &w) in row.targets.iter().zip(&row.weights) {
+                add(j, w);
+            }
+            return row.targets.len();
+        }
+        let mut entries = 0;
+        let mut member = a;
+        loop {
+            entries += graph.rows.for_each(member, &mut add);
+            member = graph.next_member[member] as usize;
+            if member == a {
+                return entries;
+            }
+        }
+    }
+
+    /// The touched slots except `skip`, with their weights, as a list.
+    fn to_row(&self, skip: usize) -> OwnedRow {
+        let (targets, weights) = self
+            .touched
+            .iter()
+            .filter(|&&c| c as usize != skip)
+            .map(|&c| (c, self.weight[c as usize]))
+            .unzip();
+        OwnedRow { targets, weights }
+    }
+
+    /// Forgets every touched slot.
+    fn clear(&mut self) {
+        for &c in &self.touched {
+            self.weight[c as usize] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
+
+/// The merges of the nearest-neighbour chain over `rows` (unsorted, ids by
+/// creation), components joined at +inf.
+fn nearest_neighbour_chain<R: InitialRows>(
+    rows: R,
+    sizes: &[u64],
+    mut degree: Vec<f64>,
+    linkage: Linkage,
+) -> Vec<Merge> {
+    let n = sizes.len();
+    let mut size: Vec<f64> = match linkage {
+        Linkage::Average => sizes.iter().map(|&s| s as f64).collect(),
+        Linkage::Paris => Vec::new(),
+    };
     // Leaves under each live cluster: scipy's `size` column.
-    let mut leaves = vec![1u64; n];
-    let mut degree = graph.degrees.clone();
+    let mut leaves = vec![1u32; n];
     let total: f64 = degree.iter().sum();
     // Slot i holds a live cluster; `id[i]` is its scipy id in creation order.
     let mut id: Vec<u32> = (0..n as u32).collect();
     let mut alive = vec![true; n];
+    let mut forest = Forest((0..n as u32).collect());
+    let mut clusters = Clusters {
+        rows,
+        owned: (0..n).map(|_| None).collect(),
+        next_member: (0..n as u32).collect(),
+        entries: Vec::new(),
+    };
+    clusters.entries = (0..n)
+        .map(|i| clusters.rows.for_each(i, |_, _| ()) as u64)
+        .collect();
+    let mut near = Gathered {
+        weight: vec![0f64; n],
+        touched: Vec::new(),
+    };
     let sim = |w: f64, a: usize, b: usize, size: &[f64], degree: &[f64]| match linkage {
         Linkage::Average => w / (size[a] * size[b]),
         Linkage::Paris => w * total / (degree[a] * degree[b]),
@@ -104,13 +273,14 @@ pub fn agglomerate(graph: LeafGraph, linkage: Linkage) -> Dendrogram {
             chain.push(next_start);
         }
         let a = *chain.last().expect("chain not empty");
+        let read = near.add_cluster(&clusters, &mut forest, a, a);
         // Nearest neighbour of a: highest similarity; prefer the chain's previous
         // element on ties (needed for termination), then the smallest scipy id.
         let prev = (chain.len() >= 2).then(|| chain[chain.len() - 2]);
         let mut best: Option<(f64, usize)> = None;
-        for (&b, &w) in &adj[a] {
+        for &b in &near.touched {
             let b = b as usize;
-            let s = sim(w, a, b, &size, &degree);
+            let s = sim(near.weight[b], a, b, &size, &degree);
             let better = match best {
                 None => true,
                 Some((bs, bb)) => {
@@ -121,57 +291,72 @@ pub fn agglomerate(graph: LeafGraph, linkage: Linkage) -> Dendrogram {
                 best = Some((s, b));
             }
         }
-        let Some((s, b)) = best else {
-            // No neighbour left: a whole component.
-            chain.pop();
-            alive[a] = false;
-            roots.push(a);
+        let merge_with = match best {
+            Some((s, b)) if Some(b) == prev => Some((s, b)),
+            _ => None,
+        };
+        let Some((s, b)) = merge_with else {
+            // Keep a's live neighbours as its list when they repeat enough.
+            let distinct = near.touched.len();
+            if distinct < read
+                && (clusters.owned[a].is_some()
+                    || Clusters::<R>::worth_keeping(distinct, clusters.entries[a]))
+            {
+                clusters.owned[a] = Some(Box::new(near.to_row(usize::MAX)));
+            }
+            near.clear();
+            match best {
+                // No neighbour left: a whole component.
+                None => {
+                    chain.pop();
+                    alive[a] = false;
+                    clusters.owned[a] = None;
+                    roots.push(a);
+                }
+                Some((_, b)) => chain.push(b),
+            }
             continue;
         };
-        if Some(b) != prev {
-            chain.push(b);
-            continue;
-        }
         chain.pop();
         chain.pop();
-        // Merge a and b into the slot with the larger neighbour map.
-        let (keep, gone) = if adj[a].len() >= adj[b].len() {
+        // The merged cluster's neighbours: a's (gathered above, b among them) and b's.
+        near.add_cluster(&clusters, &mut forest, b, a);
+        let entries = clusters.entries[a] + clusters.entries[b];
+        let row = Clusters::<R>::worth_keeping(near.touched.len() - 1, entries)
+            .then(|| Box::new(near.to_row(b)));
+        near.clear();
+        // The slot with more leaves keeps the cluster (shallow union-find trees).
+        let (keep, gone) = if leaves[a] >= leaves[b] {
             (a, b)
         } else {
             (b, a)
         };
-        let gone_map = std::mem::take(&mut adj[gone]);
-        adj[keep].remove(&(gone as u32));
-        for (c, w) in gone_map {
-            let c = c as usize;
-            if c == keep {
-                continue;
-            }
-            let w_c = adj[c].remove(&(gone as u32)).expect("symmetric");
-            debug_assert_eq!(w_c, w);
-            *adj[c].entry(keep as u32).or_insert(0.0) += w;
-            *adj[keep].entry(c as u32).or_insert(0.0) += w;
-        }
-        let merged_size = size[a] + size[b];
+        clusters.owned[gone] = None;
+        clusters.owned[keep] = row;
+        clusters.entries[keep] = entries;
+        clusters.next_member.swap(a, b); // splice the two circular member lists
+        forest.0[gone] = keep as u32;
         let merged_leaves = leaves[a] + leaves[b];
         merges.push(Merge {
             left: id[a].min(id[b]),
             right: id[a].max(id[b]),
             height: 1.0 / s,
-            size: merged_leaves,
+            size: merged_leaves as u64,
         });
-        size[keep] = merged_size;
+        if linkage == Linkage::Average {
+            size[keep] = size[a] + size[b];
+        }
         leaves[keep] = merged_leaves;
         degree[keep] += degree[gone];
         id[keep] = (n + merges.len() - 1) as u32;
         alive[gone] = false;
     }
-    // Join the components, largest first... in order of their scipy ids.
+    // Join the components in order of their scipy ids.
     roots.sort_by_key(|&r| id[r]);
     if let Some((&first, rest)) = roots.split_first() {
-        let (mut acc_id, mut acc_leaves) = (id[first], leaves[first]);
+        let (mut acc_id, mut acc_leaves) = (id[first], leaves[first] as u64);
         for &r in rest {
-            acc_leaves += leaves[r];
+            acc_leaves += leaves[r] as u64;
             merges.push(Merge {
                 left: acc_id.min(id[r]),
                 right: acc_id.max(id[r]),
@@ -181,7 +366,7 @@ pub fn agglomerate(graph: LeafGraph, linkage: Linkage) -> Dendrogram {
             acc_id = (n + merges.len() - 1) as u32;
         }
     }
-    Dendrogram::from_unsorted(n, merges, graph.sizes.clone())
+    merges
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ mod linkage;
 mod spectral;
 
 pub use dendrogram::{Dendrogram, Merge};
-pub use linkage::{agglomerate, LeafGraph, Linkage};
+pub use linkage::{agglomerate, agglomerate_graph, LeafGraph, Linkage};
 
 use spargraph_engine::pool::on_pool;
 use spargraph_engine::Graph;
@@ -174,32 +174,30 @@ pub fn hierarchy(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, A
 fn hierarchy_on_pool(graph: &Graph, config: &HierarchyConfig) -> Result<Hierarchy, AlgorithmError> {
     config.validate()?;
     let n = graph.n_nodes();
-    let leaf_of: Vec<u32> = match config.method {
-        HierarchyMethod::Paris => (0..n as u32).collect(),
-        HierarchyMethod::BottomUp
-            if config.fine == FineClustering::Spectral
-                || (config.fine == FineClustering::Auto && n <= 50_000) =>
-        {
-            spectral_leaves(graph, config)?
-        }
-        HierarchyMethod::BottomUp => {
-            let cfg = CommunityConfig {
-                resolution: config.fine_resolution,
-                seed: config.seed,
-                ..CommunityConfig::default()
-            };
-            communities(graph, &cfg, CommunityInput::default())?.membership
-        }
+    if config.method == HierarchyMethod::Paris {
+        // Every node is a leaf: the graph's rows are the leaf graph.
+        return Ok(Hierarchy {
+            leaf_of: (0..n as u32).collect(),
+            dendrogram: agglomerate_graph(graph, Linkage::Paris),
+        });
+    }
+    let leaf_of: Vec<u32> = if config.fine == FineClustering::Spectral
+        || (config.fine == FineClustering::Auto && n <= 50_000)
+    {
+        spectral_leaves(graph, config)?
+    } else {
+        let cfg = CommunityConfig {
+            resolution: config.fine_resolution,
+            seed: config.seed,
+            ..CommunityConfig::default()
+        };
+        communities(graph, &cfg, CommunityInput::default())?.membership
     };
     let k = leaf_of.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
     let leaves = leaf_graph(graph, &leaf_of, k);
-    let linkage = match config.method {
-        HierarchyMethod::BottomUp => Linkage::Average,
-        HierarchyMethod::Paris => Linkage::Paris,
-    };
     Ok(Hierarchy {
         leaf_of,
-        dendrogram: agglomerate(leaves, linkage),
+        dendrogram: agglomerate(leaves, Linkage::Average),
     })
 }
 
