@@ -2,7 +2,7 @@
 //! minimum and median wall time with the modularity reached: for A/B comparisons
 //! of the community engine on a noisy machine.
 //!
-//! `cargo run --release --example leiden_timing -- GRAPH.parquet [--weight-col weight] [--reps N] [--iterations N]`
+//! `cargo run --release --example leiden_timing -- GRAPH.parquet [--weight-col weight] [--reps N] [--iterations N] [--tolerance X]`
 use spargraph::algorithms::community::{communities, CommunityConfig, CommunityInput};
 use spargraph::load::{load_graph, LoadOptions};
 use std::time::Instant;
@@ -31,6 +31,9 @@ fn main() {
     let mut config = CommunityConfig::default();
     if let Some(it) = flag("--iterations") {
         config.iterations = it.parse().expect("--iterations N");
+    }
+    if let Some(t) = flag("--tolerance") {
+        config.tolerance = t.parse().expect("--tolerance X");
     }
     let mut times = Vec::with_capacity(reps);
     let mut quality = 0.0;
