@@ -10,7 +10,7 @@
 //! Communities are independent: they are refined in parallel, each in a seeded
 //! random order of its own, so the result does not depend on the thread count.
 
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
 
 use rayon::prelude::*;
@@ -64,26 +64,23 @@ pub(crate) fn refine(
     let groups = group_by(comm, k);
     let totals = totals_of(net, comm, k);
     let scale = gamma / net.total;
-    // Community and position in its member list of each node, in one word (one
-    // load per candidate sub-cluster).
-    let mut place = vec![0u64; n];
+    // The sub-cluster of each node: its community (high 32 bits) and the position,
+    // in the community's member list, of the node it grew from (low 32 bits); at
+    // first each node alone. A task writes only its own community's entries; it
+    // reads every neighbour's, but keeps only those of its community, so what other
+    // tasks write meanwhile never changes its result.
+    let mut cluster: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
     for c in 0..k {
         for (i, &v) in groups.of(c).iter().enumerate() {
-            place[v as usize] = (c as u64) << 32 | i as u64;
+            *cluster[v as usize].get_mut() = (c as u64) << 32 | i as u64;
         }
     }
-    // The sub-cluster of each node, named by the node it grew from. A task writes
-    // only its own community's entries; it reads every neighbour's, but keeps only
-    // those of its community (a sub-cluster's name is a node of its community), so
-    // what other tasks write meanwhile never changes its result.
-    let cluster: Vec<AtomicU32> = (0..n as u32).map(AtomicU32::new).collect();
     (0..k).into_par_iter().for_each(|c| {
         let mut rng = Xoshiro256PlusPlus::from_seed_and_stream(seed, c as u64);
         let mut acc = pool.get();
         refine_community(
             &Refinement {
                 net,
-                place: &place,
                 to_own,
                 cluster: &cluster,
                 scale,
@@ -96,22 +93,22 @@ pub(crate) fn refine(
             &mut acc,
         )
     });
-    drop(place);
     // Number the sub-clusters community by community, in order of first member.
-    let mut cluster: Vec<u32> = cluster.into_iter().map(AtomicU32::into_inner).collect();
     let mut id = vec![u32::MAX; n];
+    let mut refined = vec![0u32; n];
     let mut next = 0u32;
     for c in 0..k {
-        for &v in groups.of(c) {
-            let name = cluster[v as usize] as usize;
+        let members = groups.of(c);
+        for &v in members {
+            let name = members[cluster[v as usize].load(Relaxed) as u32 as usize] as usize;
             if id[name] == u32::MAX {
                 id[name] = next;
                 next += 1;
             }
-            cluster[v as usize] = id[name];
+            refined[v as usize] = id[name];
         }
     }
-    (cluster, next as usize)
+    (refined, next as usize)
 }
 
 /// `S(v, C \ v)`, the weight from each node `v` to the rest of its community `C`
@@ -136,13 +133,11 @@ pub(crate) fn weight_to_own(net: &Network, comm: &[u32]) -> Vec<f64> {
 /// What every community's refinement reads.
 struct Refinement<'a> {
     net: &'a Network<'a>,
-    /// Community of each node (high 32 bits) and its position in the community's
-    /// member list (low 32 bits).
-    place: &'a [u64],
     /// `S(v, C \ v)` of each node `v` in community `C`.
     to_own: &'a [f64],
-    /// Sub-cluster of each node, named by one of its nodes.
-    cluster: &'a [AtomicU32],
+    /// Sub-cluster of each node: community (high 32 bits) and position of its
+    /// naming node in the community's member list (low 32 bits).
+    cluster: &'a [AtomicU64],
     scale: f64,
     rule: MergeRule,
 }
@@ -204,15 +199,23 @@ fn refine_community(
             continue;
         }
         let (targets, weights) = net.row(v as usize);
-        acc.add_row_with(targets, weights, |u| r.cluster[u as usize].load(Relaxed));
-        // (gain, naming node) of the chosen sub-cluster.
+        // Neighbours by sub-cluster position; those outside the community are
+        // added to v's own position, which is skipped below.
+        acc.add_row_with(targets, weights, |u| {
+            let x = r.cluster[u as usize].load(Relaxed);
+            if (x >> 32) as u32 == c {
+                x as u32
+            } else {
+                i as u32
+            }
+        });
+        // (gain, position) of the chosen sub-cluster.
         let mut best: Option<(f64, u32)> = None;
         for &cl in acc.touched() {
-            let place = r.place[cl as usize];
-            if cl == v || (place >> 32) as u32 != c {
+            if cl as usize == i {
                 continue; // its own, or outside the community
             }
-            let s = sub[place as u32 as usize];
+            let s = sub[cl as usize];
             if !well_connected(s.ext, s.out, s.inn) {
                 continue;
             }
@@ -225,7 +228,7 @@ fn refine_community(
                 (_, None) => true,
                 (MergeRule::LargestGain, Some((g, bc))) => gain > g || (gain == g && cl < bc),
                 (MergeRule::MostWeight, Some((_, bc))) => {
-                    let best_sub = sub[r.place[bc as usize] as u32 as usize];
+                    let best_sub = sub[bc as usize];
                     let (mass, best_mass) = (s.out + s.inn, best_sub.out + best_sub.inn);
                     let best_to = acc.get(bc);
                     to_j > best_to
@@ -237,13 +240,13 @@ fn refine_community(
             }
         }
         if let Some((_, cl)) = best {
-            let j = r.place[cl as usize] as u32 as usize;
+            let j = cl as usize;
             sub[j].ext += v_ext - 2.0 * acc.get(cl);
             sub[j].out += a;
             sub[j].inn += b;
             count[j] += 1;
             count[i] -= 1;
-            r.cluster[v as usize].store(cl, Relaxed);
+            r.cluster[v as usize].store((c as u64) << 32 | j as u64, Relaxed);
         }
         acc.clear();
     }
