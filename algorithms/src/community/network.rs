@@ -40,16 +40,22 @@ impl Weights {
     pub fn narrowest(w: Vec<f64>) -> Weights {
         let scale = w.iter().copied().fold(f64::INFINITY, f64::min);
         if scale > 0.0 && scale.is_finite() {
-            let max = w.iter().copied().fold(0.0, f64::max) / scale;
-            let multiples = w.iter().all(|&x| (x / scale).round() * scale == x);
-            if multiples && max.round() <= u8::MAX as f64 {
-                return Weights::U8(
-                    scale,
-                    w.iter().map(|&x| (x / scale).round() as u8).collect(),
-                );
+            // One pass: each weight's count `k` (rounded by truncating `x / s + 1/2`;
+            // weights are positive), kept only if `k s` gives the weight back.
+            let inv = 1.0 / scale;
+            let mut counts: Vec<u16> = Vec::with_capacity(w.len());
+            let mut max = 0u16;
+            let exact = w.iter().all(|&x| {
+                let k = (x * inv + 0.5) as u64;
+                let fits = k <= u16::MAX as u64 && k as f64 * scale == x;
+                max = max.max(k as u16);
+                counts.push(k as u16);
+                fits
+            });
+            if exact && max <= u8::MAX as u16 {
+                return Weights::U8(scale, counts.iter().map(|&k| k as u8).collect());
             }
-            if multiples && max.round() <= u16::MAX as f64 {
-                let counts = w.iter().map(|&x| (x / scale).round() as u16).collect();
+            if exact {
                 return Weights::U16(scale, counts);
             }
         }
