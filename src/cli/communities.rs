@@ -43,8 +43,9 @@ pub struct CommunitiesArgs {
     #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     resolution: f64,
     /// Full runs, each starting from the last one's partition (as igraph's
-    /// n_iterations); 0 repeats until a run changes nothing or gains less than
-    /// 1e-6 relative.
+    /// n_iterations); a repeat whose first local moving moves fewer than one node
+    /// in 1,000 stops there; 0 repeats until a run changes nothing or gains less
+    /// than 1e-6 relative.
     #[arg(long, default_value_t = 2)]
     iterations: usize,
     /// Local-moving rounds per level at most.
