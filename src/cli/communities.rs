@@ -42,11 +42,11 @@ pub struct CommunitiesArgs {
     /// threshold (typically well below 1).
     #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
     resolution: f64,
-    /// Full runs, each starting from the last one's partition (as igraph's
-    /// n_iterations); a repeat whose first local moving moves fewer than one node
-    /// in 1,000 stops there; 0 repeats until a run changes nothing or gains less
-    /// than 1e-6 relative.
-    #[arg(long, default_value_t = 2)]
+    /// Full runs at most, each starting from the last one's partition (as
+    /// igraph's n_iterations); a repeat whose first local moving moves fewer than
+    /// one node in 1,000 stops there, and is the last; 0 repeats until a run
+    /// changes nothing or gains less than 1e-6 relative.
+    #[arg(long, default_value_t = 3)]
     iterations: usize,
     /// Local-moving rounds per level at most.
     #[arg(long, default_value_t = 20)]
