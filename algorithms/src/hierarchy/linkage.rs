@@ -13,11 +13,11 @@
 //! forest and summed in a dense accumulator. A cluster whose members' rows repeat
 //! its neighbours so much that its distinct live neighbours are at most a third of
 //! their entries keeps them as its own list instead (rewritten compactly each time
-//! it is read), so reading a cluster costs at most three entries per live
-//! neighbour, and the lists kept (12 bytes an entry) never take more room than the
-//! initial rows they summarise (4 bytes an entry in a CSR): the extra memory is a
-//! few arrays over the clusters plus at most one `u32` per edge entry, instead of
-//! a hash map entry per edge.
+//! it is read), so a cluster is read at more than three entries per live
+//! neighbour at most once before it keeps its list, and the lists kept (12 bytes
+//! an entry) never take more room than the initial rows they summarise (4 bytes
+//! an entry in a CSR): the extra memory is a few arrays over the clusters plus at
+//! most one `u32` per edge entry, instead of a hash map entry per edge.
 
 use spargraph_engine::Graph;
 
@@ -169,7 +169,7 @@ impl Gathered {
     /// Returns the number of entries read.
     fn add_cluster<R: InitialRows>(
         &mut self,
-        graph: &Clusters<R>,
+        clusters: &Clusters<R>,
         forest: &mut Forest,
         a: usize,
         skip: usize,
@@ -184,7 +184,7 @@ impl Gathered {
                 *slot += w;
             }
         };
-        if let Some(row) = &graph.owned[a] {
+        if let Some(row) = &clusters.owned[a] {
             for (&j, &w) in row.targets.iter().zip(&row.weights) {
                 add(j, w);
             }
@@ -193,8 +193,8 @@ impl Gathered {
         let mut entries = 0;
         let mut member = a;
         loop {
-            entries += graph.rows.for_each(member, &mut add);
-            member = graph.next_member[member] as usize;
+            entries += clusters.rows.for_each(member, &mut add);
+            member = clusters.next_member[member] as usize;
             if member == a {
                 return entries;
             }
