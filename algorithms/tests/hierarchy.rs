@@ -3,8 +3,8 @@
 
 use spargraph_algorithms::community::ari;
 use spargraph_algorithms::hierarchy::{
-    agglomerate, agglomerate_graph, hierarchy, FineClustering, HierarchyConfig, HierarchyMethod,
-    LeafGraph, Linkage,
+    agglomerate, agglomerate_graph, hierarchy, Dendrogram, FineClustering, HierarchyConfig,
+    HierarchyMethod, LeafGraph, Linkage,
 };
 use spargraph_engine::builder::{build_graph, BuildOptions};
 use spargraph_engine::rng::Xoshiro256PlusPlus;
@@ -84,27 +84,30 @@ fn greedy_heights(g: &LeafGraph, linkage: Linkage) -> Vec<f64> {
     heights
 }
 
+/// Asserts that `d` has no inversions and the finite heights of the greedy
+/// agglomeration of `leaves` (within 1e-12 relative); `what` names the case.
+fn assert_greedy_heights(d: &Dendrogram, leaves: &LeafGraph, linkage: Linkage, what: &str) {
+    assert!(!d.has_inversions(), "{what}: inversions");
+    let ours: Vec<f64> = d
+        .merges
+        .iter()
+        .map(|m| m.height)
+        .filter(|h| h.is_finite())
+        .collect();
+    let want = greedy_heights(leaves, linkage);
+    assert_eq!(ours.len(), want.len(), "{what}");
+    for (a, b) in ours.iter().zip(&want) {
+        assert!((a - b).abs() <= 1e-12 * b, "{what}: {a} vs {b}");
+    }
+}
+
 #[test]
 fn nn_chain_equals_greedy_agglomeration() {
     for seed in 0..20 {
         let g = random_leaves(12 + seed as usize % 7, 25, seed);
         for linkage in [Linkage::Average, Linkage::Paris] {
             let d = agglomerate(g.clone(), linkage);
-            assert!(!d.has_inversions());
-            let ours: Vec<f64> = d
-                .merges
-                .iter()
-                .map(|m| m.height)
-                .filter(|h| h.is_finite())
-                .collect();
-            let want = greedy_heights(&g, linkage);
-            assert_eq!(ours.len(), want.len(), "seed {seed} {linkage:?}");
-            for (a, b) in ours.iter().zip(&want) {
-                assert!(
-                    (a - b).abs() <= 1e-12 * b,
-                    "seed {seed} {linkage:?}: {a} vs {b}"
-                );
-            }
+            assert_greedy_heights(&d, &g, linkage, &format!("seed {seed} {linkage:?}"));
             // A forest is joined at +inf into one tree of all leaves.
             assert_eq!(d.merges.len(), g.rows.len() - 1);
             // scipy's size: leaves under the merge.
@@ -170,22 +173,9 @@ fn agglomeration_reading_the_graph_in_place_equals_greedy() {
             let leaves = leaves_of_graph(&g);
             for linkage in [Linkage::Average, Linkage::Paris] {
                 let d = agglomerate_graph(&g, linkage);
-                assert!(!d.has_inversions());
                 assert_eq!(d.merges.len(), n - 1);
-                let ours: Vec<f64> = d
-                    .merges
-                    .iter()
-                    .map(|m| m.height)
-                    .filter(|h| h.is_finite())
-                    .collect();
-                let want = greedy_heights(&leaves, linkage);
-                assert_eq!(ours.len(), want.len(), "seed {seed} {linkage:?}");
-                for (a, b) in ours.iter().zip(&want) {
-                    assert!(
-                        (a - b).abs() <= 1e-12 * b,
-                        "seed {seed} directed {directed} {linkage:?}: {a} vs {b}"
-                    );
-                }
+                let what = format!("seed {seed} directed {directed} {linkage:?}");
+                assert_greedy_heights(&d, &leaves, linkage, &what);
                 // Same dendrogram as from the copied rows.
                 assert_eq!(d, agglomerate(leaves.clone(), linkage));
             }

@@ -51,15 +51,19 @@ pub struct LeafGraph {
 /// Rows the agglomeration starts from: row `i` lists `(j, w(i, j))`, possibly with
 /// `j == i` (skipped) and repeated `j` (summed).
 trait InitialRows {
-    /// Calls `f(j, w)` for each entry of row `i`; returns the number of entries.
-    fn for_each(&self, i: usize, f: impl FnMut(u32, f64)) -> usize;
+    /// Calls `f(j, w)` for each entry of row `i`.
+    fn for_each(&self, i: usize, f: impl FnMut(u32, f64));
+    /// The number of entries of row `i`.
+    fn len(&self, i: usize) -> usize;
 }
 
 impl InitialRows for Vec<Vec<(u32, f64)>> {
-    fn for_each(&self, i: usize, mut f: impl FnMut(u32, f64)) -> usize {
+    fn for_each(&self, i: usize, mut f: impl FnMut(u32, f64)) {
         for &(j, w) in &self[i] {
             f(j, w);
         }
+    }
+    fn len(&self, i: usize) -> usize {
         self[i].len()
     }
 }
@@ -69,20 +73,25 @@ impl InitialRows for Vec<Vec<(u32, f64)>> {
 struct GraphRows<'g>(&'g Graph);
 
 impl InitialRows for GraphRows<'_> {
-    fn for_each(&self, i: usize, mut f: impl FnMut(u32, f64)) -> usize {
+    fn for_each(&self, i: usize, mut f: impl FnMut(u32, f64)) {
         let graph = self.0;
-        let mut entries = 0;
         for (j, w) in graph.out().row_entries(i) {
             f(j, w as f64);
-            entries += 1;
         }
         if graph.is_directed() {
             for (j, w) in graph.incoming().row_entries(i) {
                 f(j, w as f64);
-                entries += 1;
             }
         }
-        entries
+    }
+    fn len(&self, i: usize) -> usize {
+        let graph = self.0;
+        let incoming = if graph.is_directed() {
+            graph.incoming().row_range(i).len()
+        } else {
+            0
+        };
+        graph.out().row_range(i).len() + incoming
     }
 }
 
@@ -190,13 +199,12 @@ impl Gathered {
             }
             return row.targets.len();
         }
-        let mut entries = 0;
         let mut member = a;
         loop {
-            entries += clusters.rows.for_each(member, &mut add);
+            clusters.rows.for_each(member, &mut add);
             member = clusters.next_member[member] as usize;
             if member == a {
-                return entries;
+                return clusters.entries[a] as usize;
             }
         }
     }
@@ -242,14 +250,11 @@ fn nearest_neighbour_chain<R: InitialRows>(
     let mut alive = vec![true; n];
     let mut forest = Forest((0..n as u32).collect());
     let mut clusters = Clusters {
+        entries: (0..n).map(|i| rows.len(i) as u64).collect(),
         rows,
         owned: (0..n).map(|_| None).collect(),
         next_member: (0..n as u32).collect(),
-        entries: Vec::new(),
     };
-    clusters.entries = (0..n)
-        .map(|i| clusters.rows.for_each(i, |_, _| ()) as u64)
-        .collect();
     let mut near = Gathered {
         weight: vec![0f64; n],
         touched: Vec::new(),
