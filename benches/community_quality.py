@@ -8,6 +8,7 @@ shipped in datasets/).
     $PY benches/community_quality.py prepare
     $PY benches/community_quality.py peers  [--graphs SUBSTR ...] [--methods M ...]
     $PY benches/community_quality.py ours   [--graphs SUBSTR ...] [--label NAME] [SPARGRAPH FLAGS]
+    $PY benches/community_quality.py seeds  [--seeds K] [--graphs SUBSTR ...] [SPARGRAPH FLAGS]
     $PY benches/community_quality.py report [--markdown]
 
 prepare  Converts the LFR instances in ../shared/datasets/lfr-cdlib/ (networkx edge
@@ -33,6 +34,14 @@ ours     Runs `spargraph communities --input G.parquet --output /tmp/cq/<name>.p
          --resolution 1.0`), reads node_id/community and scores it the same way.
          Skipped with a message if the binary or its `communities` subcommand is
          missing. The row's method name is "spargraph" plus the flags (or --label).
+seeds    The seed-to-seed comparison: on every graph, igraph community_leiden
+         (as in peers) with random.seed(s) and `spargraph communities --seed s`
+         for s in 0..--seeds-1; prints the mean and standard deviation of NMI,
+         ARI and modularity of each, the difference of the NMI means and its
+         standard error (sqrt(sd1^2/K + sd2^2/K)). One seed of each is a coin
+         toss wherever NMI varies from seed to seed by more than the two methods
+         differ; this is the comparison that is not. Results go to
+         benches/results/community/quality_seeds.json (--seeds-results).
 report   Prints the table from the results file.
 
 Every subcommand that measures merges its rows (keyed by graph and method) into
@@ -464,6 +473,94 @@ def ours(args, extra):
     print_table(rows)
 
 
+# ----------------------------------------------------------------------------- seeds
+
+def _ours_membership(binary, g, out, seed, extra):
+    if out.exists():
+        out.unlink()
+    cmd = [str(binary), "communities", "--input", str(g.path), "--output", str(out), "--quiet",
+           "--seed", str(seed)] + extra
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit(f"{shlex.join(cmd)}: exit {r.returncode}: {r.stderr.strip()[-500:]}")
+    t = pq.read_table(out)
+    nid = t["node_id"].to_numpy().astype(np.int64)
+    com = t["community"].to_numpy().astype(np.int64)
+    pos = np.searchsorted(g.ids, nid)
+    if len(nid) != g.n or not (g.ids[np.minimum(pos, g.n - 1)] == nid).all():
+        sys.exit(f"{out}: node set differs from the graph's")
+    memb = np.empty(g.n, dtype=np.int64)
+    memb[pos] = com
+    return dt, memb, shlex.join(cmd)
+
+
+def _igraph_leiden_seeded(g, seed):
+    import igraph as ig
+    random.seed(seed)
+    ig.set_random_number_generator(random)
+    t0 = time.perf_counter()
+    c = g.ig.community_leiden(objective_function="modularity", n_iterations=2)
+    return time.perf_counter() - t0, c.membership
+
+
+def _summary(scores):
+    out = {}
+    for key in ("nmi", "ari", "modularity", "k"):
+        v = np.array([s[key] for s in scores], dtype=float)
+        out[key + "_mean"] = float(v.mean())
+        out[key + "_sd"] = float(v.std(ddof=1)) if len(v) > 1 else 0.0
+    out["per_seed"] = scores
+    return out
+
+
+def seeds(args, extra):
+    binary = Path(args.spargraph)
+    if not binary.exists():
+        sys.exit(f"seeds: {binary} does not exist (build it with cargo build --release)")
+    graphs = graph_list(args)
+    outdir = Path(args.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    label = args.label or ("spargraph" + ("" if not extra else " " + " ".join(extra)))
+    k = args.seeds
+    rows = []
+    print(f"{'graph':30s} {'igraph_leiden NMI':>19s} {label + ' NMI':>19s} {'diff':>8s} {'se':>7s}"
+          f" {'igraph Q':>8s} {'ours Q':>8s}")
+    for name, path, lpath in graphs:
+        g = Graph(name, path, lpath)
+        theirs, mine, cmd = [], [], None
+        for s in range(k):
+            dt, memb = _igraph_leiden_seeded(g, s)
+            theirs.append(dict(seed=s, time_s=dt, **g.score(memb)))
+            dt, memb, cmd = _ours_membership(binary, g, outdir / f"{name}.seed.parquet", s, extra)
+            mine.append(dict(seed=s, time_s=dt, **g.score(memb)))
+        a, b = _summary(theirs), _summary(mine)
+        diff = b["nmi_mean"] - a["nmi_mean"]
+        se = float(np.sqrt(a["nmi_sd"] ** 2 / k + b["nmi_sd"] ** 2 / k))
+        row = {"graph": name, "n": g.n, "m": g.m, "seeds": k, "ours_label": label,
+               "ours_command_last_seed": cmd,
+               "igraph_command": "random.seed(s); igraph.set_random_number_generator(random); "
+                                 "G.community_leiden(objective_function='modularity', n_iterations=2)",
+               "igraph_leiden": a, "ours": b, "nmi_diff": diff, "nmi_diff_se": se}
+        rows.append(row)
+        print(f"{name:30s} {a['nmi_mean']:9.4f} +- {a['nmi_sd']:6.4f} {b['nmi_mean']:9.4f} +- {b['nmi_sd']:6.4f}"
+              f" {diff:+8.4f} {se:7.4f} {a['modularity_mean']:8.4f} {b['modularity_mean']:8.4f}", flush=True)
+    path = Path(args.seeds_results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"description": "igraph Leiden vs spargraph over seeds 0..K-1; see benches/community_quality.py seeds",
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "script_command": shlex.join([Path(sys.executable).as_posix(), *sys.argv]),
+            "cores": os.cpu_count(), "versions": VERSIONS,
+            "spargraph_version": subprocess.run([str(binary), "--version"], capture_output=True,
+                                                text=True).stdout.strip(),
+            "results": rows}
+    tmp = path.with_suffix(".json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=1)
+    tmp.replace(path)
+
+
 # ----------------------------------------------------------------------------- results
 
 def versions():
@@ -580,7 +677,7 @@ def main():
         argv, passthrough = argv[:i], argv[i + 1:]
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                  allow_abbrev=False)
-    ap.add_argument("step", choices=["prepare", "peers", "ours", "report"])
+    ap.add_argument("step", choices=["prepare", "peers", "ours", "seeds", "report"])
     ap.add_argument("--work", default=str(DEFAULT_WORK), help="folder for the prepared graphs")
     ap.add_argument("--results", default=str(RESULTS))
     ap.add_argument("--graphs", nargs="+", help="keep graphs whose name contains one of these")
@@ -593,12 +690,14 @@ def main():
     ap.add_argument("--spargraph", default=str(DEFAULT_SPARGRAPH))
     ap.add_argument("--outdir", default="/tmp/cq", help="ours: where spargraph writes")
     ap.add_argument("--label", help="ours: method name of the rows (default: spargraph + flags)")
+    ap.add_argument("--seeds", type=int, default=10, help="seeds: how many seeds (0..K-1)")
+    ap.add_argument("--seeds-results", default=str(RESULTS.with_name("quality_seeds.json")))
     ap.add_argument("--markdown", action="store_true", help="report: markdown table")
     args, unknown = ap.parse_known_args(argv)
     extra = unknown + passthrough
-    if extra and args.step != "ours":
+    if extra and args.step not in ("ours", "seeds"):
         ap.error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.step in ("peers", "ours"):
+    if args.step in ("peers", "ours", "seeds"):
         VERSIONS.update(versions())
     if args.step == "prepare":
         prepare(args)
@@ -606,6 +705,8 @@ def main():
         peers(args)
     elif args.step == "ours":
         ours(args, extra)
+    elif args.step == "seeds":
+        seeds(args, extra)
     else:
         report(args)
 
