@@ -23,10 +23,11 @@ use std::path::{Path, PathBuf};
 /// gives each level's quality and community count. Example:
 /// `spargraph communities --input g.parquet --output c.parquet --resolution 1`
 ///
-/// Peak memory: loading, plus 6.4x to 9.3x the CSR's size for unweighted graphs
-/// and about 3x for weighted ones (measured live heap: the level-0 network, its
-/// first aggregate with f64 weights, per-thread accumulators), and n u32 per
-/// level of output.
+/// Peak memory: loading, plus 1.8x (hsbm16k) to 2.35x (soc-Slashdot) the CSR's
+/// size for unweighted graphs and 1.0x for a weighted one (bip50k20k; measured
+/// live heap: level 0 reads the CSR in place, the first aggregate stores its
+/// weights as one- or two-byte multiples when exact, per-thread accumulators),
+/// and n u32 per level of output.
 #[derive(Args, Debug)]
 pub struct CommunitiesArgs {
     #[command(flatten)]
