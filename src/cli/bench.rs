@@ -12,15 +12,7 @@ use spargraph::Error;
 use std::hint::black_box;
 use std::time::Instant;
 
-/// Arguments of `spargraph bench`.
-///
-/// Measures: `load` (read + map ids + build the CSR, symmetric unless
-/// `--directed`), `spmv` (f64, row-normalised), and `spmm_d{D}`: `Y = D^-1/2 (A + I)
-/// D^-1/2 X` with a dense `n x D` f32 `X`, a fresh output each run (as
-/// `torch.sparse.mm` allocates one). Example:
-/// `spargraph bench --input rmat16.parquet --dims 64,256 --json`
-///
-/// Peak memory: loading, plus `2 n D` floats per SpMM.
+/// Arguments of `spargraph bench` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     #[command(flatten)]

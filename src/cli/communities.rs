@@ -15,19 +15,7 @@ use spargraph::nodes::read_labels;
 use spargraph::Error;
 use std::path::{Path, PathBuf};
 
-/// Arguments of `spargraph communities`.
-///
-/// Output: Parquet `node_id`, `community` (uint32, 0 = the largest), and
-/// `level_0`, `level_1`, ... (the partition after each aggregation level's local
-/// moving, finest first; the last equals `community`). With `--json`, the summary
-/// gives each level's quality and community count. Example:
-/// `spargraph communities --input g.parquet --output c.parquet --resolution 1`
-///
-/// Peak memory: loading, plus 1.8x (hsbm16k) to 2.35x (soc-Slashdot) the CSR's
-/// size for unweighted graphs and 1.0x for a weighted one (bip50k20k; measured
-/// live heap: level 0 reads the CSR in place, the first aggregate stores its
-/// weights as one- or two-byte multiples when exact, per-thread accumulators),
-/// and n u32 per level of output.
+/// Arguments of `spargraph communities` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct CommunitiesArgs {
     #[command(flatten)]

@@ -9,13 +9,7 @@ use spargraph::load::{build_from_rows, read_edge_rows, save_graph};
 use spargraph::Error;
 use std::path::PathBuf;
 
-/// Arguments of `spargraph convert`.
-///
-/// The graph is built (ids mapped, duplicates and self-loops handled by policy) and
-/// written back: an undirected graph lists each edge once. Example:
-/// `spargraph convert --input edges.txt.gz --output edges.parquet`
-///
-/// Peak memory: that of loading, plus the written edge columns.
+/// Arguments of `spargraph convert` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct ConvertArgs {
     #[command(flatten)]

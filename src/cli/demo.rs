@@ -37,11 +37,7 @@ const EMAIL_EU_CORE: &[u8] = include_bytes!("../../datasets/email-eu-core.parque
 /// Its ground truth: one department per node (`node`, `label`).
 const EMAIL_EU_CORE_LABELS: &[u8] = include_bytes!("../../datasets/email-eu-core.labels.parquet");
 
-/// Arguments of `spargraph demo`.
-///
-/// Example: `spargraph demo --output demo-output`
-///
-/// Peak memory: a few MiB on the embedded graph.
+/// Arguments of `spargraph demo` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// Folder to write the results into (replaced atomically if it exists).

@@ -39,8 +39,29 @@ pub enum SolverArg {
 #[derive(Subcommand, Debug)]
 pub enum EvalCommand {
     /// Multi-label node classification from embeddings (micro/macro F1).
+    ///
+    /// For each train ratio and repeat: a seeded random split of the labelled nodes,
+    /// one-vs-rest L2 logistic regression (the objective of scikit-learn's
+    /// `LogisticRegression(C, solver=liblinear)`, or of `lbfgs` with `--solver lbfgs`),
+    /// each test node predicted its k most probable labels with k its true label count.
+    /// Example: `spargraph eval node-classification --embeddings emb.parquet
+    /// --labels groups.parquet --train-ratio 0.1,0.5,0.9 --repeats 10`
+    ///
+    /// Peak memory: the embeddings, plus a model of labels x dim and per-label scratch.
     NodeClassification(NodeClassificationArgs),
     /// Link prediction with FastRP embeddings of a graph with held-out edges (AUC).
+    ///
+    /// Holds out `--test-ratio` of the edges (never a spanning-forest edge), samples as
+    /// many non-edges, embeds the remaining graph with FastRP (every FastRP flag
+    /// applies; unset ones take the link-prediction preset: weights 1,1,1,1, beta 0, no
+    /// normalisation, no standardisation, which scored AUC 0.939 on BlogCatalog against
+    /// 0.840 with `fastrp`'s defaults), and reports the AUC of cosine similarity (the
+    /// FastRP paper's protocol).
+    /// The graph is taken as undirected. Example:
+    /// `spargraph eval link-prediction --input g.parquet --dim 256`
+    ///
+    /// Peak memory: loading twice (full and training graph) plus FastRP's three n x dim
+    /// matrices.
     LinkPrediction(LinkPredictionArgs),
 }
 
@@ -51,16 +72,7 @@ pub struct EvalArgs {
     command: EvalCommand,
 }
 
-/// Arguments of `spargraph eval node-classification`.
-///
-/// For each train ratio and repeat: a seeded random split of the labelled nodes,
-/// one-vs-rest L2 logistic regression (the objective of scikit-learn's
-/// `LogisticRegression(C, solver=liblinear)`, or of `lbfgs` with `--solver lbfgs`),
-/// each test node predicted its k most probable labels with k its true label count.
-/// Example: `spargraph eval node-classification --embeddings emb.parquet
-/// --labels groups.parquet --train-ratio 0.1,0.5,0.9 --repeats 10`
-///
-/// Peak memory: the embeddings, plus a model of labels x dim and per-label scratch.
+/// Arguments of `spargraph eval node-classification` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct NodeClassificationArgs {
     /// Embeddings: Parquet with an id column and one list column (as `spargraph
@@ -104,19 +116,7 @@ pub struct NodeClassificationArgs {
     common: CommonArgs,
 }
 
-/// Arguments of `spargraph eval link-prediction`.
-///
-/// Holds out `--test-ratio` of the edges (never a spanning-forest edge), samples as
-/// many non-edges, embeds the remaining graph with FastRP (every FastRP flag
-/// applies; unset ones take the link-prediction preset: weights 1,1,1,1, beta 0, no
-/// normalisation, no standardisation, which scored AUC 0.939 on BlogCatalog against
-/// 0.840 with `fastrp`'s defaults), and reports the AUC of cosine similarity (the
-/// FastRP paper's protocol).
-/// The graph is taken as undirected. Example:
-/// `spargraph eval link-prediction --input g.parquet --dim 256`
-///
-/// Peak memory: loading twice (full and training graph) plus FastRP's three n x dim
-/// matrices.
+/// Arguments of `spargraph eval link-prediction` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct LinkPredictionArgs {
     #[command(flatten)]

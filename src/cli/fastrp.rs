@@ -178,14 +178,7 @@ pub fn config_json(c: &FastRpConfig) -> Value {
     })
 }
 
-/// Arguments of `spargraph fastrp`.
-///
-/// Output: Parquet `node_id` (the user's ids), `embedding` (FixedSizeList<Float32>
-/// of `--dim`), with the options in the file's metadata. Example:
-/// `spargraph fastrp --input g.parquet --dim 256 --output emb.parquet`
-///
-/// Peak memory: loading, plus three n x dim f32 matrices (and A + A^T for
-/// `--orientation undirected` on a directed graph).
+/// Arguments of `spargraph fastrp` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct FastRpArgs {
     #[command(flatten)]

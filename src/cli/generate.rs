@@ -14,15 +14,7 @@ use spargraph::io::{Column, EdgeTable, Table};
 use spargraph::Error;
 use std::path::{Path, PathBuf};
 
-/// Arguments of `spargraph generate`.
-///
-/// Writes the edge list (each undirected edge once, `src < dst`, sorted; Parquet
-/// `src:int64, dst:int64[, weight:float32]` with the parameters in the schema
-/// metadata key `spargraph`) and, for models with ground truth, a labels table
-/// `node:int64, label:int64, ...` next to it. Example:
-/// `spargraph generate rmat --scale 16 --seed 1 --output rmat16.parquet`
-///
-/// Peak memory: about 3x the edge arrays (`8 m` bytes) while deduplicating.
+/// Arguments of `spargraph generate` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
     #[command(subcommand)]

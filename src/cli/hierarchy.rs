@@ -15,24 +15,7 @@ use spargraph::load::{all_external_ids, load_graph};
 use spargraph::Error;
 use std::path::PathBuf;
 
-/// Arguments of `spargraph hierarchy`.
-///
-/// Output (`--output`): Parquet `node_id`, `leaf` (the node's fine cluster, a leaf
-/// of the dendrogram; the node itself for Paris), and `cut_K` for each `--cuts K`,
-/// `cut_h<H>` for each `--cut-heights H` (uint32 cluster ids).
-/// Dendrogram (`--dendrogram`): Parquet `left`, `right` (int64), `height`
-/// (float64), `size` (int64, leaves under the merge): scipy's linkage matrix over
-/// the leaves,
-/// `pyarrow.parquet.read_table(f).to_pandas().to_numpy()` feeds
-/// `scipy.cluster.hierarchy` directly. Heights are 1 / similarity (inverse edge
-/// density for bottom-up; as scikit-network's Paris for paris); separate
-/// components join at +inf; heights never decrease towards the root.
-///
-/// Peak memory: loading, the fine clustering (as `spargraph communities`), and the
-/// linkage: the graph between leaves (for Paris, the graph itself, read in place),
-/// about 60 bytes per leaf, and a neighbour list for merged clusters whose rows
-/// repeat their neighbours threefold (at most 4 bytes per edge entry). Measured:
-/// bottom-up 1.1x-2.9x, Paris 0.6x-2.0x the CSR's size above loading.
+/// Arguments of `spargraph hierarchy` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct HierarchyArgs {
     #[command(flatten)]

@@ -8,11 +8,7 @@ use spargraph::engine::stats::graph_stats;
 use spargraph::load::{build_from_rows, read_edge_rows};
 use spargraph::Error;
 
-/// Arguments of `spargraph info`.
-///
-/// Example: `spargraph info --input datasets/karate.parquet`
-///
-/// Peak memory: that of loading (see `spargraph::load`).
+/// Arguments of `spargraph info` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct InfoArgs {
     #[command(flatten)]

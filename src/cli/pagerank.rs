@@ -85,13 +85,7 @@ impl PowerArgs {
     }
 }
 
-/// Arguments of `spargraph pagerank`.
-///
-/// Output: Parquet `node_id` (the user's ids), `score` (float64, sums to 1). Example:
-/// `spargraph pagerank --input web.parquet --directed --output pr.parquet`
-///
-/// Peak memory: loading, plus about eight f64 vectors of n with conjugate gradients
-/// (undirected graphs), four with power iteration.
+/// Arguments of `spargraph pagerank` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct PageRankArgs {
     #[command(flatten)]

@@ -29,17 +29,7 @@ pub enum Method {
     Powerwalk,
 }
 
-/// Arguments of `spargraph ppr`.
-///
-/// Output: Parquet in long form `source`, `node_id`, `score` (float64), sorted by
-/// source then descending score; `source` is the source's id, or the `query` value of
-/// a seed set. Examples:
-/// `spargraph ppr --input g.parquet --sources 3,17,42 --top-k 50 --output ppr.parquet`;
-/// `spargraph ppr --input g.parquet --all-sources --method powerwalk --index g.pwi --top-k 50 --output all.parquet`
-///
-/// Peak memory: loading, plus for `exact` four `n x block` f64 blocks and the
-/// finished columns (40 bytes per node and source of a block; `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
-/// index and one f64 vector of n per thread; plus the answers (16 bytes per row).
+/// Arguments of `spargraph ppr` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct PprArgs {
     #[command(flatten)]
@@ -423,15 +413,7 @@ fn read_index(path: &Path) -> Result<PowerWalkIndex, Error> {
         .map_err(|e| Error::input(format!("{}: {e}", path.display())))
 }
 
-/// Arguments of `spargraph ppr-index`.
-///
-/// Builds the PowerWalk index: `--walks` random walks from every node, each node's
-/// visit counts scaled into its fingerprint, stored as one sparse-matrix file with
-/// the parameters and a fingerprint of the graph. Example:
-/// `spargraph ppr-index --input g.parquet --walks 100 --output g.pwi`
-///
-/// Peak memory: loading, plus the index (12 bytes per stored entry, at most
-/// `walks * mean walk length` entries per node).
+/// Arguments of `spargraph ppr-index` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct PprIndexArgs {
     #[command(flatten)]

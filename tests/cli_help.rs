@@ -1,0 +1,50 @@
+//! Every command's `--help` tells the user what it does, what it writes and how
+//! much memory it needs (the doc comments users cannot otherwise see).
+
+mod common;
+use common::ok;
+
+const COMMANDS: &[&[&str]] = &[
+    &["info"],
+    &["convert"],
+    &["generate"],
+    &["demo"],
+    &["pagerank"],
+    &["ppr"],
+    &["ppr-index"],
+    &["fastrp"],
+    &["communities"],
+    &["hierarchy"],
+    &["eval", "node-classification"],
+    &["eval", "link-prediction"],
+    &["bench"],
+];
+
+#[test]
+fn every_command_help_states_its_peak_memory() {
+    for command in COMMANDS {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = ok(&args);
+        let usage = format!("Usage: spargraph {}", command.join(" "));
+        assert!(help.contains(&usage), "{command:?}: {help}");
+        assert!(help.contains("Peak memory:"), "{command:?}: {help}");
+    }
+}
+
+#[test]
+fn short_help_is_the_one_line_summary() {
+    let short = ok(&["communities", "-h"]);
+    let long = ok(&["communities", "--help"]);
+    assert!(!short.contains("Peak memory:"), "{short}");
+    assert!(long.contains("Peak memory:"), "{long}");
+}
+
+#[test]
+fn top_level_help_states_the_memory_of_loading() {
+    let help = ok(&["--help"]);
+    assert!(help.contains("peak of loading"), "{help}");
+    for command in COMMANDS {
+        assert!(help.contains(command[0]), "{} missing: {help}", command[0]);
+    }
+}
