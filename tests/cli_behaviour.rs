@@ -1,5 +1,6 @@
-//! Every command's `--help` tells the user what it does, what it writes and how
-//! much memory it needs (the doc comments users cannot otherwise see).
+//! How the tool behaves for its user across commands: every command's `--help`
+//! tells what it does, what it writes and how much memory it needs, and a reader
+//! that stops reading (`| head`) ends it quietly.
 
 mod common;
 use common::ok;
@@ -47,4 +48,20 @@ fn top_level_help_states_the_memory_of_loading() {
     for command in COMMANDS {
         assert!(help.contains(command[0]), "{} missing: {help}", command[0]);
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spargraph"))
+        .args(["info", "--input", &common::dataset("karate.parquet")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as `| head -0` does
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("error"), "{err}");
 }
