@@ -4,6 +4,11 @@
 //! it, syncs it to disk, then renames it over the target. Until the rename, the
 //! target is untouched; if anything fails, the temporary file is removed. A reader
 //! therefore sees either the old file or the complete new one, never a mix.
+//!
+//! Nothing the user did not ask to replace is ever replaced: an output may not be
+//! one of the command's inputs ([`check_not_an_input`]), and an existing folder is
+//! replaced only if spargraph wrote it and it holds nothing else (each written
+//! folder lists its files in [`MANIFEST`]).
 
 use crate::error::{IoError, Result};
 use std::fs::File;
@@ -29,10 +34,22 @@ fn temp_path(target: &Path, suffix: &str) -> PathBuf {
 /// Refuses targets that are existing folders (for files) and checks that the parent
 /// folder exists, so errors are reported before any work is done.
 pub fn check_output_path(target: &Path) -> Result<()> {
+    check_target(target, false)
+}
+
+/// The checks of an output path shared by files and folders (`folder` says which
+/// the target must be).
+fn check_target(target: &Path, folder: bool) -> Result<()> {
     if target.as_os_str().is_empty() {
         return Err(IoError::bad_input(target, "empty output path"));
     }
-    if target.is_dir() {
+    if folder && target.is_file() {
+        return Err(IoError::bad_input(
+            target,
+            "is a file, expected a folder path",
+        ));
+    }
+    if !folder && target.is_dir() {
         return Err(IoError::bad_input(
             target,
             "is a folder, expected a file path",
@@ -47,6 +64,150 @@ pub fn check_output_path(target: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses an output path that names one of the command's inputs (the same file or
+/// folder, through any path or link), or, for a folder output, a folder holding an
+/// input: replacing it would destroy what is being read. `inputs` pairs each input
+/// with the flag that gave it, for the message.
+pub fn check_not_an_input(
+    output: &Path,
+    output_flag: &str,
+    inputs: &[(&str, &Path)],
+) -> Result<()> {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        return Ok(()); // does not exist yet: it cannot be an existing input
+    };
+    for &(flag, input) in inputs {
+        let Ok(inp) = std::fs::canonicalize(input) else {
+            continue; // reading it will report the problem
+        };
+        if inp == out || same_file(&inp, &out) {
+            return Err(IoError::bad_input(
+                output,
+                format!(
+                    "{output_flag} is the same file as {flag} {}: it would be overwritten",
+                    input.display()
+                ),
+            ));
+        }
+        if out.is_dir() && inp.starts_with(&out) {
+            return Err(IoError::bad_input(
+                output,
+                format!(
+                    "{output_flag} is a folder holding {flag} {}: it would be replaced",
+                    input.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses two outputs of one command that name the same file.
+pub fn check_distinct_outputs(outputs: &[(&str, &Path)]) -> Result<()> {
+    for (i, &(flag_a, a)) in outputs.iter().enumerate() {
+        for &(flag_b, b) in &outputs[i + 1..] {
+            let same = match (absolute(a), absolute(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => a == b,
+            };
+            if same {
+                return Err(IoError::bad_input(
+                    b,
+                    format!("{flag_b} is the same file as {flag_a}: one would overwrite the other"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `p` made absolute with its parent folder resolved (the file itself may not exist).
+fn absolute(p: &Path) -> Option<PathBuf> {
+    let name = p.file_name()?;
+    let parent = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(name))
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false // canonical paths were compared already
+}
+
+/// Name of the file, in every folder spargraph writes, that lists the folder's
+/// other files (one relative path per line).
+pub const MANIFEST: &str = ".spargraph-files";
+
+/// Checks that folder `target` may be written: it does not exist, is empty, or was
+/// written by spargraph and holds only the files its [`MANIFEST`] lists. A folder
+/// of the user's, or one where files were added, is refused (naming a file).
+pub fn check_output_dir(target: &Path) -> Result<()> {
+    check_target(target, true)?;
+    if !target.is_dir() {
+        return Ok(());
+    }
+    let present = files_under(target).map_err(|e| IoError::write(target, e))?;
+    if present.is_empty() {
+        return Ok(());
+    }
+    let listed = match std::fs::read_to_string(target.join(MANIFEST)) {
+        Ok(text) => text.lines().map(PathBuf::from).collect::<Vec<_>>(),
+        Err(_) => {
+            return Err(IoError::bad_input(
+                target,
+                format!(
+                    "is an existing folder that spargraph did not write (it holds {}); \
+                     choose a new or empty folder",
+                    present[0].display()
+                ),
+            ))
+        }
+    };
+    if let Some(extra) = present
+        .iter()
+        .find(|f| f.as_path() != Path::new(MANIFEST) && !listed.contains(f))
+    {
+        return Err(IoError::bad_input(
+            target,
+            format!(
+                "holds {}, which spargraph did not write; replacing the folder would delete it",
+                extra.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The files under `dir`, as paths relative to it, sorted.
+fn files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for entry in std::fs::read_dir(dir.join(&rel))? {
+            let entry = entry?;
+            let path = rel.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Writes `target` atomically: `write` receives a buffered writer on a temporary
@@ -90,25 +251,26 @@ where
 }
 
 /// Writes a folder atomically: `fill` populates a temporary folder next to `target`;
-/// then an existing `target` is moved aside, the new folder renamed into place, and
-/// the old one removed.
+/// then an existing `target` (only one [`check_output_dir`] accepts) is moved aside,
+/// the new folder renamed into place, and the old one removed. The folder gets a
+/// [`MANIFEST`] of the files `fill` wrote.
 pub fn write_dir<F>(target: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&Path) -> Result<()>,
 {
-    if target.as_os_str().is_empty() {
-        return Err(IoError::bad_input(target, "empty output path"));
-    }
-    if target.is_file() {
-        return Err(IoError::bad_input(
-            target,
-            "is a file, expected a folder path",
-        ));
-    }
+    check_output_dir(target)?;
     let tmp = temp_path(target, "tmpdir");
     std::fs::create_dir(&tmp).map_err(|e| IoError::write(target, e))?;
     let guard = TempDirGuard(Some(tmp.clone()));
     fill(&tmp)?;
+    let written = files_under(&tmp).map_err(|e| IoError::write(target, e))?;
+    let mut manifest = String::new();
+    for f in &written {
+        manifest.push_str(&f.to_string_lossy());
+        manifest.push('\n');
+    }
+    std::fs::write(tmp.join(MANIFEST), manifest).map_err(|e| IoError::write(target, e))?;
+    check_output_dir(target)?; // nothing was added to it meanwhile
     let old = temp_path(target, "old");
     let had_old = target.exists();
     if had_old {
@@ -196,8 +358,10 @@ mod tests {
     fn dir_write_replaces_and_failure_keeps_old() {
         let dir = tempfile::tempdir().unwrap();
         let t = dir.path().join("g");
-        std::fs::create_dir(&t).unwrap();
-        std::fs::write(t.join("a"), b"1").unwrap();
+        write_dir(&t, |d| {
+            std::fs::write(d.join("a"), b"1").map_err(|e| IoError::write(d, e))
+        })
+        .unwrap();
         let r = write_dir(&t, |d| {
             std::fs::write(d.join("b"), b"2").unwrap();
             Err(IoError::bad_input(d, "boom"))
@@ -211,6 +375,70 @@ mod tests {
         .unwrap();
         assert!(!t.join("a").exists() && t.join("b").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_folder_spargraph_did_not_write_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("mine");
+        std::fs::create_dir(&t).unwrap();
+        std::fs::write(t.join("thesis.tex"), b"precious").unwrap();
+        let e = write_dir(&t, |d| {
+            std::fs::write(d.join("b"), b"2").map_err(|e| IoError::write(d, e))
+        })
+        .unwrap_err();
+        assert_eq!(e.kind, crate::error::IoErrorKind::BadInput);
+        assert!(e.to_string().contains("thesis.tex"), "{e}");
+        assert_eq!(std::fs::read(t.join("thesis.tex")).unwrap(), b"precious");
+    }
+
+    #[test]
+    fn a_written_folder_is_replaced_unless_files_were_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("out");
+        let fill = |d: &Path| {
+            std::fs::create_dir(d.join("sub")).unwrap();
+            std::fs::write(d.join("sub").join("a"), b"1").map_err(|e| IoError::write(d, e))
+        };
+        write_dir(&t, fill).unwrap();
+        write_dir(&t, fill).unwrap(); // its own files only: replaced
+        std::fs::write(t.join("notes.txt"), b"mine").unwrap();
+        let e = write_dir(&t, fill).unwrap_err();
+        assert!(e.to_string().contains("notes.txt"), "{e}");
+        assert!(t.join("notes.txt").exists());
+    }
+
+    #[test]
+    fn an_output_naming_an_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("g.parquet");
+        std::fs::write(&input, b"edges").unwrap();
+        let other = dir.path().join(".").join("g.parquet");
+        let e = check_not_an_input(&other, "--output", &[("--input", &input)]).unwrap_err();
+        assert!(e.to_string().contains("same file as --input"), "{e}");
+        let e = check_not_an_input(dir.path(), "--output", &[("--input", &input)]).unwrap_err();
+        assert!(e.to_string().contains("holding --input"), "{e}");
+        let fresh = dir.path().join("new.parquet");
+        check_not_an_input(&fresh, "--output", &[("--input", &input)]).unwrap();
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.parquet");
+            std::os::unix::fs::symlink(&input, &link).unwrap();
+            assert!(check_not_an_input(&link, "--output", &[("--input", &input)]).is_err());
+            let hard = dir.path().join("hard.parquet");
+            std::fs::hard_link(&input, &hard).unwrap();
+            assert!(check_not_an_input(&hard, "--output", &[("--input", &input)]).is_err());
+        }
+        let e = check_distinct_outputs(&[
+            ("--output", &fresh),
+            ("--labels", &dir.path().join("./new.parquet")),
+        ])
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("--labels is the same file as --output"),
+            "{e}"
+        );
     }
 
     #[test]

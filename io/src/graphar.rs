@@ -37,7 +37,9 @@
 //! vertex table), as int64. Parquet files are zstd-compressed. Parts without edges
 //! have an offset chunk and `edge_count<i> = 0` but no adjacency chunk, as with the
 //! reference writer. The whole folder is written to a temporary folder and renamed
-//! into place ([`crate::atomic::write_dir`]), replacing an existing folder.
+//! into place ([`crate::atomic::write_dir`]), replacing an existing folder only if
+//! spargraph wrote it and it holds nothing else (the folder lists its files in
+//! `.spargraph-files`).
 //!
 //! An undirected graph is written with `directed: false` and its adjacency stored as
 //! given: spargraph passes a symmetric CSR, so every edge is stored in both
@@ -169,7 +171,7 @@ impl Default for GraphArWriteOptions {
 /// `<vertex_label>.vertex.yml`, `<vertex_label>_<edge_label>_<vertex_label>.edge.yml`
 /// and the chunk folders (see the [module documentation](self)). The folder is
 /// built next to `dir` and renamed into place, replacing an existing `dir` only once
-/// complete.
+/// complete, and only if spargraph wrote it and it holds nothing else.
 ///
 /// Fails with a bad-input error on a file type other than `parquet`, a zero chunk
 /// size, a name unusable as a file name, or a CSR that is not `n x n` with `n` the

@@ -409,7 +409,7 @@ fn layout_and_yaml_keys_follow_the_spec() {
         "{codec:?}"
     );
 
-    // nothing else at the top level
+    // nothing else at the top level but the list of the files written
     let mut top: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -418,6 +418,7 @@ fn layout_and_yaml_keys_follow_the_spec() {
     assert_eq!(
         top,
         [
+            ".spargraph-files",
             "edge",
             "g.graph.yml",
             "person.vertex.yml",
@@ -451,7 +452,7 @@ fn reads_the_graph_file_directly_and_finds_it_in_the_folder() {
 }
 
 #[test]
-fn writing_over_an_existing_folder_replaces_it() {
+fn writing_over_a_written_folder_replaces_it_and_keeps_user_files() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("g");
     let mut big = sample();
@@ -467,10 +468,14 @@ fn writing_over_an_existing_folder_replaces_it() {
         vertex_ids: IdColumn::Int(vec![5, 6]),
         csr: csr(2, &[(0, 1)], None),
     };
+    // a file the user added is never deleted: the write is refused, naming it
+    let e = write_graphar(&dir, &small, &small_opts()).unwrap_err();
+    assert!(e.to_string().contains("stray.txt"), "{e}");
+    assert!(dir.join("stray.txt").exists() && dir.join("old.graph.yml").exists());
+    std::fs::remove_file(dir.join("stray.txt")).unwrap();
     write_graphar(&dir, &small, &small_opts()).unwrap();
     assert_eq!(read_graphar(&dir).unwrap(), small);
     assert!(!dir.join("old.graph.yml").exists());
-    assert!(!dir.join("stray.txt").exists());
     assert!(!dir.join("vertex/person/id/chunk1").exists());
     assert!(!adj(&dir).join("weight").exists());
     // no temporary folder left beside the target

@@ -7,7 +7,7 @@ use spargraph::io::format::Format;
 use spargraph::io::parquet_edges::EdgeColumns;
 use spargraph::load::LoadOptions;
 use spargraph::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where the graph comes from and how to build it.
 #[derive(Args, Debug, Clone)]
@@ -142,4 +142,21 @@ impl CommonArgs {
         }
         Ok(())
     }
+}
+
+/// Checks, before any work, that no output of a command names one of its inputs
+/// or another of its outputs (`None` entries are flags not given): replacing an
+/// input would destroy what the command reads.
+pub fn check_outputs(
+    outputs: &[(&str, Option<&Path>)],
+    inputs: &[(&str, Option<&Path>)],
+) -> Result<(), Error> {
+    use spargraph::io::atomic::{check_distinct_outputs, check_not_an_input};
+    let outputs: Vec<(&str, &Path)> = outputs.iter().filter_map(|&(f, p)| Some((f, p?))).collect();
+    let inputs: Vec<(&str, &Path)> = inputs.iter().filter_map(|&(f, p)| Some((f, p?))).collect();
+    check_distinct_outputs(&outputs)?;
+    for &(flag, output) in &outputs {
+        check_not_an_input(output, flag, &inputs)?;
+    }
+    Ok(())
 }

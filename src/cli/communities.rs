@@ -125,6 +125,14 @@ pub fn run(a: CommunitiesArgs) -> Result<(), Error> {
     };
     config.validate()?;
     spargraph::io::atomic::check_output_path(&a.output)?;
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[
+            ("--input", Some(a.input.input.as_path())),
+            ("--initial", a.initial.as_deref()),
+            ("--truth", a.truth.as_deref()),
+        ],
+    )?;
     let mut rep = Reporter::new("communities", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())

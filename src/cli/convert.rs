@@ -36,9 +36,15 @@ pub fn run(a: ConvertArgs) -> Result<(), Error> {
             ))
         })?,
     };
-    if to != Format::GraphAr {
+    if to == Format::GraphAr {
+        spargraph::io::atomic::check_output_dir(&a.output)?;
+    } else {
         spargraph::io::atomic::check_output_path(&a.output)?;
     }
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[("--input", Some(a.input.input.as_path()))],
+    )?;
     let mut rep = Reporter::new("convert", a.common.quiet, a.common.json);
     let opts = a.input.load_options();
     let rows = rep.phase("read", || read_edge_rows(&a.input.input, &opts))?;

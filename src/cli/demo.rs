@@ -40,7 +40,8 @@ const EMAIL_EU_CORE_LABELS: &[u8] = include_bytes!("../../datasets/email-eu-core
 /// Arguments of `spargraph demo` (described, with its output and peak memory, in its `--help`).
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// Folder to write the results into (replaced atomically if it exists).
+    /// Folder to write the results into. An existing folder is replaced (atomically)
+    /// only if spargraph wrote it and it holds nothing else.
     #[arg(short, long, default_value = "demo-output", value_name = "DIR")]
     output: PathBuf,
     /// Run on this Parquet edge list (`src`, `dst`, directed) instead of the
@@ -53,6 +54,11 @@ pub struct DemoArgs {
 
 pub fn run(a: DemoArgs) -> Result<(), Error> {
     a.common.init()?;
+    spargraph::io::atomic::check_output_dir(&a.output)?;
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[("--input", a.input.as_deref())],
+    )?;
     let mut rep = Reporter::new("demo", a.common.quiet, a.common.json);
     let scratch = std::env::temp_dir().join(format!("spargraph-demo-{}", std::process::id()));
     let (input, source) = match &a.input {

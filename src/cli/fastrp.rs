@@ -216,6 +216,13 @@ pub fn run(a: FastRpArgs) -> Result<(), Error> {
     a.common.init()?;
     let config = a.flags.config(a.common.seed, &FastRpConfig::default())?;
     spargraph::io::atomic::check_output_path(&a.output)?;
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[
+            ("--input", Some(a.input.input.as_path())),
+            ("--features", a.flags.features.as_deref()),
+        ],
+    )?;
     let mut rep = Reporter::new("fastrp", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {
         spargraph::load::load_graph(&a.input.input, &a.input.load_options())

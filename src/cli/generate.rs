@@ -143,6 +143,28 @@ pub fn run(a: GenerateArgs) -> Result<(), Error> {
         )));
     }
     spargraph::io::atomic::check_output_path(&out.output)?;
+    // Both files are checked before either is written.
+    let has_labels = !matches!(a.model, Model::Rmat(_));
+    if let (Some(l), false) = (&out.labels, has_labels) {
+        return Err(Error::option(
+            "labels",
+            format!(
+                "{} (the {name} model has no ground truth to write)",
+                l.display()
+            ),
+        ));
+    }
+    if has_labels {
+        let labels = out
+            .labels
+            .clone()
+            .unwrap_or_else(|| labels_path_for(&out.output));
+        spargraph::io::atomic::check_output_path(&labels)?;
+        super::args::check_outputs(
+            &[("--output", Some(&out.output)), ("--labels", Some(&labels))],
+            &[],
+        )?;
+    }
     let mut rep = Reporter::new("generate", out.common.quiet, out.common.json);
     let g = rep.phase("generate", || match &a.model {
         Model::Rmat(m) => RmatConfig {

@@ -122,16 +122,20 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
             return Err(Error::option("cut-heights", format!("{h} (given twice)")));
         }
     }
-    if a.dendrogram.as_ref() == Some(&a.output) {
-        return Err(Error::option(
-            "dendrogram",
-            format!("{} (the same file as --output)", a.output.display()),
-        ));
-    }
     spargraph::io::atomic::check_output_path(&a.output)?;
     if let Some(d) = &a.dendrogram {
         spargraph::io::atomic::check_output_path(d)?;
     }
+    super::args::check_outputs(
+        &[
+            ("--output", Some(&a.output)),
+            ("--dendrogram", a.dendrogram.as_deref()),
+        ],
+        &[
+            ("--input", Some(a.input.input.as_path())),
+            ("--truth", a.truth.as_deref()),
+        ],
+    )?;
     let config = HierarchyConfig {
         method: a.method,
         fine: a.fine,

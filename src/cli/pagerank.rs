@@ -106,6 +106,10 @@ pub fn run(a: PageRankArgs) -> Result<(), Error> {
     a.common.init()?;
     let config = a.power.config(a.dangling)?;
     spargraph::io::atomic::check_output_path(&a.output)?;
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[("--input", Some(a.input.input.as_path()))],
+    )?;
     let mut rep = Reporter::new("pagerank", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())

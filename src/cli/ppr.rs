@@ -244,6 +244,14 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
         return Err(Error::option("block-size", "0 (must be at least 1)"));
     }
     spargraph::io::atomic::check_output_path(&a.output)?;
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[
+            ("--input", Some(a.input.input.as_path())),
+            ("--sources-file", a.sources_file.as_deref()),
+            ("--index", a.index.as_deref()),
+        ],
+    )?;
     let mut rep = Reporter::new("ppr", a.common.quiet, a.common.json);
     let g = rep.phase("load", || {
         load_graph(&a.input.input, &a.input.load_options())
@@ -440,6 +448,10 @@ pub struct PprIndexArgs {
 pub fn run_index(a: PprIndexArgs) -> Result<(), Error> {
     a.common.init()?;
     spargraph::io::atomic::check_output_path(&a.output)?;
+    super::args::check_outputs(
+        &[("--output", Some(&a.output))],
+        &[("--input", Some(a.input.input.as_path()))],
+    )?;
     let cfg = PowerWalkIndexConfig {
         walks: a.walks,
         damping: a.damping,
