@@ -65,3 +65,12 @@ fn a_closed_stdout_ends_the_command_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("error"), "{err}");
 }
+
+#[test]
+fn a_missing_argument_is_named() {
+    common::fails(&["ppr", "--sources", "1"], "--input <PATH> --output <PATH>");
+    common::fails(
+        &["pagerank", "-i", &common::dataset("karate.parquet")],
+        "not provided: --output <PATH>",
+    );
+}

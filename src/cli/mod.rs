@@ -187,12 +187,18 @@ pub fn main() -> i32 {
                     };
                 }
                 _ => {
+                    // clap's first paragraph, on one line: it can continue on
+                    // indented lines (the names of missing arguments).
                     let text = e.render().to_string();
-                    let first = text
+                    let first: Vec<&str> = text
                         .lines()
-                        .find(|l| !l.trim().is_empty())
-                        .unwrap_or("invalid arguments");
+                        .map(str::trim)
+                        .skip_while(|l| l.is_empty())
+                        .take_while(|l| !l.is_empty())
+                        .collect();
+                    let first = first.join(" ");
                     let first = first.trim_start_matches("error: ");
+                    let first = if first.is_empty() { "invalid arguments" } else { first };
                     eprintln!("spargraph: error: {first} (see --help)");
                     return 2;
                 }
