@@ -215,6 +215,15 @@ pub fn fastrp_with(
         Some(_) => standardize_columns(&mut values, d),
         None => {}
     }
+    if values.par_iter().any(|x| !x.is_finite()) {
+        // Degrees raised to a large |beta|, or huge weights, overflow f32.
+        return Err(AlgorithmError::Mismatch(format!(
+            "the embedding overflowed single precision (normalization strength {}, \
+             iteration weights {:?}, self-influence {}): use a normalization strength \
+             nearer 0 (degrees are raised to it) or smaller weights",
+            config.normalization_strength, config.iteration_weights, config.self_influence
+        )));
+    }
     Ok(Embedding { dim: d, values })
 }
 

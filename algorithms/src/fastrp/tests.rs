@@ -434,6 +434,22 @@ fn bad_inputs_are_rejected_with_a_reason() {
         FastRpInput::default()
     )
     .contains("dim"));
+    // A normalization strength far from 0 overflows f32: an error, never NaN output.
+    let leaves: Vec<u32> = (1..200).collect();
+    let star = build_graph(
+        200,
+        &vec![0; leaves.len()],
+        &leaves,
+        None,
+        &BuildOptions::undirected(),
+    )
+    .unwrap();
+    let overflow = FastRpConfig {
+        normalization_strength: 40.0,
+        ..Default::default()
+    };
+    let e = fastrp_with(&star, &overflow, &FastRpInput::default()).unwrap_err();
+    assert!(e.to_string().contains("overflowed single precision"), "{e}");
 }
 
 #[test]
