@@ -716,6 +716,25 @@ fn ids_are_ints(line: &[u8], sep: Sep, src: usize, dst: usize) -> bool {
         && parse_i64(fields[dst].raw).is_some()
 }
 
+/// Whether the src and dst fields of `line` are both numbers (integer or not): a
+/// header names its columns, so a first line `1 2.5` is data, not a header.
+fn ids_are_numbers(line: &[u8], sep: Sep, src: usize, dst: usize) -> bool {
+    let mut fields = Vec::new();
+    split_fields(line, sep, src.max(dst) + 1, &mut fields);
+    fields.len() > src.max(dst) && is_number(fields[src].raw) && is_number(fields[dst].raw)
+}
+
+/// Whether every field of `line` is a number.
+fn all_numbers(line: &[u8], sep: Sep) -> bool {
+    let mut fields = Vec::new();
+    split_fields(line, sep, usize::MAX, &mut fields);
+    fields.iter().all(|f| is_number(f.raw))
+}
+
+fn is_number(raw: &[u8]) -> bool {
+    std::str::from_utf8(raw).is_ok_and(|t| t.trim().parse::<f64>().is_ok())
+}
+
 /// Whether the src and dst fields of `line` read `src` and `dst`.
 fn is_own_header(line: &[u8], sep: Sep, src: usize, dst: usize) -> bool {
     let mut fields = Vec::new();
@@ -810,14 +829,24 @@ fn read_text_bytes(
     let has_header = match opts.header {
         Header::Yes => true,
         Header::No => false,
-        Header::Auto if named => true,
+        Header::Auto if named => {
+            if all_numbers(first, sep) {
+                return Err(bad(
+                    first_ln + 1,
+                    "columns are named but the file has no header line (its first line \
+                     holds only numbers); without one, columns go by position"
+                        .into(),
+                ));
+            }
+            true
+        }
         Header::Auto => {
             let (s, d) = match (&opts.src, &opts.dst) {
                 (ColumnRef::Index(s), ColumnRef::Index(d)) => (*s, *d),
                 _ => unreachable!("positional columns"),
             };
             is_own_header(first, sep, s, d)
-                || (!ids_are_ints(first, sep, s, d)
+                || (!ids_are_numbers(first, sep, s, d)
                     && content
                         .get(1)
                         .is_some_and(|&(_, second, _)| ids_are_ints(second, sep, s, d)))

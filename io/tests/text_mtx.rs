@@ -265,6 +265,21 @@ fn header_auto_detection_with_positional_columns() {
         read_text_edges(&p, &TextOptions::default()).unwrap().src,
         ints(&[1, 3])
     );
+    // A first line of numbers is data even when one is not an integer: it is never
+    // dropped as a header (the ids then read as strings).
+    let p = put(dir.path(), "f.txt", b"1 2.5\n3 4\n5 6\n");
+    assert_eq!(
+        read_text_edges(&p, &TextOptions::default()).unwrap().src,
+        strs(&["1", "3", "5"])
+    );
+    // Columns named for a file without a header: an error, not a dropped line.
+    let p = put(dir.path(), "w.tsv", b"5\t6\t1.5\n6\t7\t2.5\n");
+    let named = TextOptions {
+        weight: Some(ColumnRef::Name("5".into())),
+        ..TextOptions::default()
+    };
+    let e = read_text_edges(&p, &named).unwrap_err().to_string();
+    assert!(e.contains("line 1") && e.contains("no header line"), "{e}");
 }
 
 #[test]

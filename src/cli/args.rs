@@ -25,7 +25,8 @@ pub struct InputArgs {
     /// Target id column.
     #[arg(long, default_value = "dst", value_name = "NAME")]
     pub dst_col: String,
-    /// Edge weight column (default: unweighted).
+    /// Edge weight column (default: unweighted). In a text file without a header
+    /// line, `weight` names the third field.
     #[arg(long, value_name = "NAME")]
     pub weight_col: Option<String>,
     /// Treat edges as directed arcs (default: undirected, stored symmetric).

@@ -198,7 +198,11 @@ pub fn main() -> i32 {
                         .collect();
                     let first = first.join(" ");
                     let first = first.trim_start_matches("error: ");
-                    let first = if first.is_empty() { "invalid arguments" } else { first };
+                    let first = if first.is_empty() {
+                        "invalid arguments"
+                    } else {
+                        first
+                    };
                     eprintln!("spargraph: error: {first} (see --help)");
                     return 2;
                 }
