@@ -74,3 +74,27 @@ fn a_missing_argument_is_named() {
         "not provided: --output <PATH>",
     );
 }
+
+#[test]
+fn generate_refuses_an_empty_or_unallocatable_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.parquet");
+    let o = out.to_str().unwrap();
+    let bip = [
+        "generate",
+        "bipartite",
+        "--users",
+        "100",
+        "--items",
+        "100",
+        "--groups",
+        "5",
+    ];
+    let mut args = bip.to_vec();
+    args.extend(["--draws", "0", "-o", o]);
+    common::fails(&args, "--draws: 0");
+    let mut args = bip.to_vec();
+    args.extend(["--draws", "18446744073709551615", "-o", o]);
+    common::fails(&args, "too large");
+    assert!(!out.exists());
+}

@@ -564,6 +564,11 @@ fn bad_options_are_named_and_leave_outputs_alone() {
     hierarchy(&["--clusters", "0"], "clusters");
     hierarchy(&["--fine-resolution", "0"], "fine-resolution");
     hierarchy(&["--cut-heights", "nan"], "cut-heights");
+    hierarchy(&["--cut-heights=-1"], "heights are positive");
+    hierarchy(
+        &["--fine", "spectral", "--clusters", "35"],
+        "larger than the graph's 34 nodes",
+    );
     hierarchy(&["--method", "ward"], "ward");
 
     // A missing input, for both commands.

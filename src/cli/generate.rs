@@ -142,6 +142,14 @@ pub fn run(a: GenerateArgs) -> Result<(), Error> {
             out.output.display()
         )));
     }
+    if let Model::Bipartite(m) = &a.model {
+        if m.draws == 0 {
+            return Err(Error::option(
+                "draws",
+                "0 (the edge list would be empty, which no command reads)",
+            ));
+        }
+    }
     spargraph::io::atomic::check_output_path(&out.output)?;
     // Both files are checked before either is written.
     let has_labels = !matches!(a.model, Model::Rmat(_));

@@ -100,11 +100,14 @@ fn parse_fine(s: &str) -> Result<FineClustering, String> {
 
 pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     a.common.init()?;
-    if let Some(&h) = a.cut_heights.iter().find(|h| h.is_nan()) {
+    if let Some(&h) = a.cut_heights.iter().find(|h| !(**h > 0.0)) {
         return Err(Error::option(
             "cut-heights",
-            format!("{h} (must be a number)"),
+            format!("{h} (heights are positive numbers)"),
         ));
+    }
+    if a.clusters == Some(0) {
+        return Err(Error::option("clusters", "0 (must be at least 1)"));
     }
     if a.cuts.contains(&0) {
         return Err(Error::option("cuts", "0 (a cut needs at least 1 cluster)"));
@@ -154,6 +157,12 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     if let Some(&k) = a.cuts.iter().find(|&&k| k > n) {
         return Err(Error::option(
             "cuts",
+            format!("{k} (larger than the graph's {n} nodes)"),
+        ));
+    }
+    if let Some(k) = a.clusters.filter(|&k| k > n) {
+        return Err(Error::option(
+            "clusters",
             format!("{k} (larger than the graph's {n} nodes)"),
         ));
     }

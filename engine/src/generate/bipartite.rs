@@ -1,7 +1,8 @@
 //! Power-law user–item bipartite graph with planted taste groups.
 
 use super::{
-    finish_counted, invalid, node_count, pack, parallel_draws, GenerateError, GeneratedGraph,
+    draw_count, finish_counted, invalid, node_count, pack, parallel_draws, GenerateError,
+    GeneratedGraph,
 };
 use crate::rng::Xoshiro256PlusPlus;
 
@@ -141,12 +142,7 @@ impl BipartiteConfig {
                 "must be in [0, 1]",
             ));
         }
-        let draws = usize::try_from(self.n_draws).map_err(|_| GenerateError::TooLarge {
-            what: "n_draws".into(),
-            value: u128::from(self.n_draws),
-            limit: usize::MAX as u128,
-        })?;
-        Ok((n, draws))
+        Ok((n, draw_count("n_draws", u128::from(self.n_draws))?))
     }
 
     /// Generates the graph; see [`BipartiteConfig`] for the model.

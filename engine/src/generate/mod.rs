@@ -119,6 +119,23 @@ pub(crate) fn node_count(what: &str, n: u128) -> Result<u32, GenerateError> {
     })
 }
 
+/// The most random edge draws a generator makes: `2^36` (about 69 billion; each
+/// draw is kept as 8 bytes while the edges are sorted and deduplicated, so more
+/// could not be allocated, and would otherwise abort on a capacity overflow).
+pub(crate) const MAX_DRAWS: u128 = 1 << 36;
+
+/// Checks that `n` edge draws are at most [`MAX_DRAWS`] and returns `n`.
+pub(crate) fn draw_count(what: &str, n: u128) -> Result<usize, GenerateError> {
+    if n > MAX_DRAWS {
+        return Err(GenerateError::TooLarge {
+            what: what.into(),
+            value: n,
+            limit: MAX_DRAWS,
+        });
+    }
+    Ok(n as usize)
+}
+
 /// Checks that `x` is finite and `>= 0`.
 pub(crate) fn non_negative(name: &str, x: f64) -> Result<f64, GenerateError> {
     if x.is_finite() && x >= 0.0 {

@@ -1,6 +1,8 @@
 //! R-MAT / Graph500 Kronecker generator.
 
-use super::{finish_unweighted, invalid, pack, parallel_draws, GenerateError, GeneratedGraph};
+use super::{
+    draw_count, finish_unweighted, invalid, pack, parallel_draws, GenerateError, GeneratedGraph,
+};
 use crate::rng::Xoshiro256PlusPlus;
 
 /// Stream index of the vertex-label permutation (chunks use 0, 1, ...).
@@ -73,12 +75,10 @@ impl RmatConfig {
                 "must be < 1 (d = 1 - a - b - c must be positive)",
             ));
         }
-        let draws = u64::from(self.edge_factor) << self.scale;
-        usize::try_from(draws).map_err(|_| GenerateError::TooLarge {
-            what: "edge_factor * 2^scale".into(),
-            value: u128::from(draws),
-            limit: usize::MAX as u128,
-        })
+        draw_count(
+            "edge_factor * 2^scale",
+            u128::from(self.edge_factor) << self.scale,
+        )
     }
 
     /// Generates the graph; see [`RmatConfig`] for the model.
@@ -158,6 +158,18 @@ mod tests {
             seed,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn more_draws_than_can_be_kept_are_refused_not_a_capacity_overflow() {
+        let e = RmatConfig {
+            scale: 30,
+            edge_factor: u32::MAX,
+            ..Default::default()
+        }
+        .generate()
+        .unwrap_err();
+        assert!(matches!(e, GenerateError::TooLarge { .. }), "{e}");
     }
 
     #[test]
