@@ -100,7 +100,7 @@ fn parse_fine(s: &str) -> Result<FineClustering, String> {
 
 pub fn run(a: HierarchyArgs) -> Result<(), Error> {
     a.common.init()?;
-    if let Some(&h) = a.cut_heights.iter().find(|h| !(**h > 0.0)) {
+    if let Some(&h) = a.cut_heights.iter().find(|h| h.is_nan() || **h <= 0.0) {
         return Err(Error::option(
             "cut-heights",
             format!("{h} (heights are positive numbers)"),
