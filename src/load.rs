@@ -131,6 +131,10 @@ pub fn read_edge_rows(path: &Path, options: &LoadOptions) -> Result<ReadEdges> {
         Format::MatrixMarket => {
             let m = mtx::read_mtx(path)?;
             let n = m.n_rows.max(m.n_cols) as i64;
+            // The declared ids, then the CSR offsets, 8 bytes per node each.
+            crate::memory::check_fits(16 * n as u64, || {
+                format!("{}: the {n} nodes its header declares", path.display())
+            })?;
             let mut edges = m.edges;
             if cols.weight.is_none() {
                 edges.weight = None;
@@ -204,6 +208,18 @@ pub fn build_from_rows(
         e => Error::engine(source, e),
     })?;
     timings.map_ids = t.elapsed().as_secs_f64();
+    // The CSR (offsets of 8 bytes per node, in and out when directed; 4 bytes per
+    // stored entry) and the builder's per-node cursors.
+    let n = mapped.nodes.len() as u64;
+    let csr_bytes = (8 * (n + 1) + 4 * 2 * input_edges as u64) * (1 + options.directed as u64);
+    crate::memory::check_fits(csr_bytes + 8 * n, || {
+        let hint = if options.id_mode == IdMode::Identity {
+            " (with --node-ids identity every id up to the largest is a node; --node-ids compact numbers only the ids that occur)"
+        } else {
+            ""
+        };
+        format!("{source}: the graph of {n} nodes{hint}")
+    })?;
     // Free the decoded id columns before building: the CSR replaces them.
     let EdgeTable { src, dst, weight } = edges;
     drop((src, dst, declared_nodes));

@@ -98,3 +98,61 @@ fn generate_refuses_an_empty_or_unallocatable_graph() {
     common::fails(&args, "too large");
     assert!(!out.exists());
 }
+
+/// Runs `spargraph args...` with its address space limited to 2 GB (`ulimit -v`).
+#[cfg(unix)]
+fn under_2gb(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 2000000 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_spargraph"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn work_that_cannot_fit_in_memory_is_refused_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mtx = dir.path().join("h.mtx");
+    std::fs::write(
+        &mtx,
+        "%%MatrixMarket matrix coordinate pattern general\n4294967295 4294967295 1\n1 2\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o.parquet");
+    let o = out.to_str().unwrap();
+    let r = under_2gb(&["pagerank", "-q", "-i", mtx.to_str().unwrap(), "-o", o]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("4294967295 nodes its header declares needs about"),
+        "{err}"
+    );
+    let g = dir.path().join("sbm.parquet");
+    let g = g.to_str().unwrap();
+    ok(&[
+        "generate",
+        "sbm",
+        "--blocks",
+        "10",
+        "--block-size",
+        "1000",
+        "--degree-in",
+        "5",
+        "--degree-out",
+        "1",
+        "-q",
+        "-o",
+        g,
+    ]);
+    let r = under_2gb(&["fastrp", "-q", "-i", g, "-o", o, "--dim", "65536"]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nodes at --dim 65536 needs about"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

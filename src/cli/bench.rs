@@ -53,8 +53,11 @@ fn median_time(reps: usize, mut f: impl FnMut()) -> f64 {
 
 pub fn run(a: BenchArgs) -> Result<(), Error> {
     a.common.init()?;
-    if a.reps == 0 {
-        return Err(Error::option("reps", "0 (must be at least 1)"));
+    if a.reps == 0 || a.reps > 10_000 {
+        return Err(Error::option(
+            "reps",
+            format!("{} (must be in 1..=10000)", a.reps),
+        ));
     }
     if let Some(d) = a.dims.iter().find(|&&d| d == 0 || d > 65_536) {
         return Err(Error::option("dims", format!("{d} (must be in 1..=65536)")));

@@ -100,7 +100,7 @@ pub struct NodeClassificationArgs {
         value_name = "R1,R2,..."
     )]
     train_ratio: Vec<f64>,
-    /// Random splits per ratio.
+    /// Random splits per ratio (1 to 1000).
     #[arg(long, default_value_t = 10)]
     repeats: usize,
     /// Inverse regularisation strength C of the logistic regression (0.1: the
@@ -139,6 +139,12 @@ pub fn run(a: EvalArgs) -> Result<(), Error> {
 
 fn node_classification(a: NodeClassificationArgs) -> Result<(), Error> {
     a.common.init()?;
+    if a.repeats > 1000 {
+        return Err(Error::option(
+            "repeats",
+            format!("{} (must be in 1..=1000)", a.repeats),
+        ));
+    }
     let config = NodeClassificationConfig {
         train_ratios: a.train_ratio.clone(),
         repeats: a.repeats,

@@ -147,6 +147,11 @@ impl FastRpFlags {
         config: &FastRpConfig,
         features: &Option<(Vec<f32>, usize)>,
     ) -> Result<Embedding, Error> {
+        // FastRP's three n x dim f32 matrices.
+        let n = graph.n_nodes() as u64;
+        spargraph::memory::check_fits(12 * n * config.dim as u64, || {
+            format!("FastRP of {n} nodes at --dim {}", config.dim)
+        })?;
         let keys = node_keys(ids);
         let input = FastRpInput {
             features: features.as_ref().map(|(values, width)| Features {

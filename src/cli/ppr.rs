@@ -269,6 +269,21 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
         .iter()
         .map(|q| Seeds::weighted(&q.seeds))
         .collect::<Result<_, _>>()?;
+    // The answers: up to top-k (all n with --top-k 0) rows of 12-16 bytes per source,
+    // kept until they are written.
+    let n = g.graph.n_nodes() as u64;
+    let per_source = if a.top_k == 0 {
+        n
+    } else {
+        (a.top_k as u64).min(n)
+    };
+    spargraph::memory::check_fits(16 * per_source * seeds.len() as u64, || {
+        format!(
+            "keeping {per_source} scores for each of {} sources (--top-k {})",
+            seeds.len(),
+            a.top_k
+        )
+    })?;
     let answers: Vec<Vec<(u32, f64)>> = match a.method {
         Method::Exact => {
             let block = exact::block_size(g.graph.n_nodes(), a.memory << 20, a.block_size);
@@ -445,8 +460,18 @@ pub struct PprIndexArgs {
     common: CommonArgs,
 }
 
+/// The most walks per node `ppr-index` takes: the fingerprint error falls as
+/// `1 / sqrt(R)`, and building keeps memory in proportion to `R` per thread.
+const MAX_WALKS: u32 = 1_000_000;
+
 pub fn run_index(a: PprIndexArgs) -> Result<(), Error> {
     a.common.init()?;
+    if a.walks > MAX_WALKS {
+        return Err(Error::option(
+            "walks",
+            format!("{} (at most {MAX_WALKS} walks per node)", a.walks),
+        ));
+    }
     spargraph::io::atomic::check_output_path(&a.output)?;
     super::args::check_outputs(
         &[("--output", Some(&a.output))],
