@@ -48,7 +48,9 @@ fn address_space_room() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmSize:"))?;
     let used = line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024;
-    Some((limit.rlim_cur as u64).saturating_sub(used))
+    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every platform
+    let limit = limit.rlim_cur as u64;
+    Some(limit.saturating_sub(used))
 }
 
 #[cfg(not(unix))]
