@@ -150,9 +150,6 @@ fn work_that_cannot_fit_in_memory_is_refused_before_it_starts() {
     let r = under_2gb(&["fastrp", "-q", "-i", g, "-o", o, "--dim", "65536"]);
     let err = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("nodes at --dim 65536 needs about"),
-        "{err}"
-    );
+    assert!(err.contains("nodes at --dim 65536 needs about"), "{err}");
     assert!(!out.exists());
 }

@@ -68,6 +68,10 @@ pub struct FastRpFlags {
     /// [default: true; link prediction: false].
     #[arg(long, action = ArgAction::Set, value_name = "BOOL")]
     pub normalize_iterations: Option<bool>,
+    /// L2-normalise each row at the end, after standardising, then standardise
+    /// again (true|false) [default: true; link prediction: false].
+    #[arg(long, action = ArgAction::Set, value_name = "BOOL")]
+    pub normalize_output: Option<bool>,
     /// Standardise each column at the end (true|false) [default: true; link
     /// prediction: false].
     #[arg(long, action = ArgAction::Set, value_name = "BOOL")]
@@ -104,6 +108,7 @@ impl FastRpFlags {
             normalize_iterations: self
                 .normalize_iterations
                 .unwrap_or(base.normalize_iterations),
+            normalize_output: self.normalize_output.unwrap_or(base.normalize_output),
             standardize: self.standardize.unwrap_or(base.standardize),
             property_ratio: self.property_ratio,
             orientation: self.orientation.into(),
@@ -177,7 +182,7 @@ pub fn config_json(c: &FastRpConfig) -> Value {
         "dim": c.dim, "iteration_weights": weights, "self_influence": short(c.self_influence),
         "normalization_strength": short(c.normalization_strength),
         "sparsity": match c.sparsity { Sparsity::SqrtN => json!("sqrt-n"), Sparsity::Value(s) => json!(s) },
-        "normalize_iterations": c.normalize_iterations, "standardize": c.standardize,
+        "normalize_iterations": c.normalize_iterations, "normalize_output": c.normalize_output, "standardize": c.standardize,
         "property_ratio": c.property_ratio,
         "orientation": format!("{:?}", c.orientation).to_lowercase(), "seed": c.seed,
     })

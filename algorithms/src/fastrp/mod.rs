@@ -215,6 +215,12 @@ pub fn fastrp_with(
         Some(_) => standardize_columns(&mut values, d),
         None => {}
     }
+    if config.normalize_output {
+        normalize_rows(&mut values, d);
+        if config.standardize {
+            standardize_columns(&mut values, d);
+        }
+    }
     if values.par_iter().any(|x| !x.is_finite()) {
         // Degrees raised to a large |beta|, or huge weights, overflow f32.
         return Err(AlgorithmError::Mismatch(format!(
@@ -678,3 +684,14 @@ fn first_hop_sparse(
 
 #[cfg(test)]
 mod tests;
+
+/// Scales each row of the row-major `n x d` matrix `values` to unit L2 norm (a zero
+/// row stays zero), in f64.
+fn normalize_rows(values: &mut [f32], d: usize) {
+    values.par_chunks_mut(d.max(1)).for_each(|row| {
+        let norm = row.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            row.iter_mut().for_each(|x| *x = (*x as f64 / norm) as f32);
+        }
+    });
+}

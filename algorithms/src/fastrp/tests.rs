@@ -144,7 +144,7 @@ fn reference(
         add(&mut e, &next, w as f64);
         cur = next;
     }
-    if config.standardize {
+    let standardize = |e: &mut Vec<Vec<f64>>| {
         for j in 0..d {
             let mean = (0..n).map(|v| e[v][j]).sum::<f64>() / n as f64;
             let var = (0..n).map(|v| (e[v][j] - mean).powi(2)).sum::<f64>() / n as f64;
@@ -152,6 +152,15 @@ fn reference(
             for row in e.iter_mut() {
                 row[j] = (row[j] - mean) / sd;
             }
+        }
+    };
+    if config.standardize {
+        standardize(&mut e);
+    }
+    if config.normalize_output {
+        normalize_rows(&mut e);
+        if config.standardize {
+            standardize(&mut e);
         }
     }
     e.into_iter().flatten().collect()
@@ -184,7 +193,9 @@ fn equals_dense_f64_formula_for_every_option() {
         let g = graph(c);
         for &orientation in &orientations {
             for normalize in [false, true] {
-                for standardize in [false, true] {
+                for (normalize_output, standardize) in
+                    [(false, false), (false, true), (true, false), (true, true)]
+                {
                     for (self_influence, beta) in [(0.0f32, 0.0f32), (0.7, -0.6), (0.0, 0.4)] {
                         for weights in [
                             vec![1.0f32],
@@ -197,6 +208,7 @@ fn equals_dense_f64_formula_for_every_option() {
                                 self_influence,
                                 normalization_strength: beta,
                                 normalize_iterations: normalize,
+                                normalize_output,
                                 standardize,
                                 orientation,
                                 ..Default::default()
@@ -221,7 +233,7 @@ fn equals_dense_f64_formula_for_every_option() {
             }
         }
     }
-    assert_eq!(checked, 3 * 3 * 2 * 2 * 3 * 3);
+    assert_eq!(checked, 3 * 3 * 2 * 4 * 3 * 3);
 }
 
 #[test]
