@@ -707,21 +707,22 @@ fn header_names(line: &[u8], sep: Sep) -> Vec<String> {
     fields.iter().map(Field::text).collect()
 }
 
-/// Whether the src and dst fields of `line` are both integers.
-fn ids_are_ints(line: &[u8], sep: Sep, src: usize, dst: usize) -> bool {
+/// Whether the src and dst fields of `line` both satisfy `is_id`.
+fn ids_are(line: &[u8], sep: Sep, src: usize, dst: usize, is_id: impl Fn(&[u8]) -> bool) -> bool {
     let mut fields = Vec::new();
     split_fields(line, sep, src.max(dst) + 1, &mut fields);
-    fields.len() > src.max(dst)
-        && parse_i64(fields[src].raw).is_some()
-        && parse_i64(fields[dst].raw).is_some()
+    fields.len() > src.max(dst) && is_id(fields[src].raw) && is_id(fields[dst].raw)
+}
+
+/// Whether the src and dst fields of `line` are both integers.
+fn ids_are_ints(line: &[u8], sep: Sep, src: usize, dst: usize) -> bool {
+    ids_are(line, sep, src, dst, |raw| parse_i64(raw).is_some())
 }
 
 /// Whether the src and dst fields of `line` are both numbers (integer or not): a
 /// header names its columns, so a first line `1 2.5` is data, not a header.
 fn ids_are_numbers(line: &[u8], sep: Sep, src: usize, dst: usize) -> bool {
-    let mut fields = Vec::new();
-    split_fields(line, sep, src.max(dst) + 1, &mut fields);
-    fields.len() > src.max(dst) && is_number(fields[src].raw) && is_number(fields[dst].raw)
+    ids_are(line, sep, src, dst, is_number)
 }
 
 /// Whether every field of `line` is a number.

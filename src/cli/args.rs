@@ -145,15 +145,20 @@ impl CommonArgs {
     }
 }
 
-/// Checks, before any work, that no output of a command names one of its inputs
-/// or another of its outputs (`None` entries are flags not given): replacing an
-/// input would destroy what the command reads.
-pub fn check_outputs(
+/// Checks, before any work, each output file's path (see
+/// [`check_output_path`](spargraph::io::atomic::check_output_path)), and that no
+/// output names one of the command's inputs or another of its outputs (`None`
+/// entries are flags not given): replacing an input would destroy what the command
+/// reads.
+pub fn check_output_files(
     outputs: &[(&str, Option<&Path>)],
     inputs: &[(&str, Option<&Path>)],
 ) -> Result<(), Error> {
-    use spargraph::io::atomic::{check_distinct_outputs, check_not_an_input};
+    use spargraph::io::atomic::{check_distinct_outputs, check_not_an_input, check_output_path};
     let outputs: Vec<(&str, &Path)> = outputs.iter().filter_map(|&(f, p)| Some((f, p?))).collect();
+    for &(_, output) in &outputs {
+        check_output_path(output)?;
+    }
     let inputs: Vec<(&str, &Path)> = inputs.iter().filter_map(|&(f, p)| Some((f, p?))).collect();
     check_distinct_outputs(&outputs)?;
     for &(flag, output) in &outputs {

@@ -124,8 +124,7 @@ pub fn run(a: CommunitiesArgs) -> Result<(), Error> {
         ..CommunityConfig::default()
     };
     config.validate()?;
-    spargraph::io::atomic::check_output_path(&a.output)?;
-    super::args::check_outputs(
+    super::args::check_output_files(
         &[("--output", Some(&a.output))],
         &[
             ("--input", Some(a.input.input.as_path())),

@@ -38,13 +38,17 @@ pub fn run(a: ConvertArgs) -> Result<(), Error> {
     };
     if to == Format::GraphAr {
         spargraph::io::atomic::check_output_dir(&a.output)?;
+        spargraph::io::atomic::check_not_an_input(
+            &a.output,
+            "--output",
+            &[("--input", &a.input.input)],
+        )?;
     } else {
-        spargraph::io::atomic::check_output_path(&a.output)?;
+        super::args::check_output_files(
+            &[("--output", Some(&a.output))],
+            &[("--input", Some(a.input.input.as_path()))],
+        )?;
     }
-    super::args::check_outputs(
-        &[("--output", Some(&a.output))],
-        &[("--input", Some(a.input.input.as_path()))],
-    )?;
     let mut rep = Reporter::new("convert", a.common.quiet, a.common.json);
     let opts = a.input.load_options();
     let rows = rep.phase("read", || read_edge_rows(&a.input.input, &opts))?;

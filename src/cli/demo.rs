@@ -55,10 +55,9 @@ pub struct DemoArgs {
 pub fn run(a: DemoArgs) -> Result<(), Error> {
     a.common.init()?;
     spargraph::io::atomic::check_output_dir(&a.output)?;
-    super::args::check_outputs(
-        &[("--output", Some(&a.output))],
-        &[("--input", a.input.as_deref())],
-    )?;
+    if let Some(input) = &a.input {
+        spargraph::io::atomic::check_not_an_input(&a.output, "--output", &[("--input", input)])?;
+    }
     let mut rep = Reporter::new("demo", a.common.quiet, a.common.json);
     let scratch = std::env::temp_dir().join(format!("spargraph-demo-{}", std::process::id()));
     let (input, source) = match &a.input {

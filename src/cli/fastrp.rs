@@ -226,8 +226,7 @@ pub fn write_embedding(
 pub fn run(a: FastRpArgs) -> Result<(), Error> {
     a.common.init()?;
     let config = a.flags.config(a.common.seed, &FastRpConfig::default())?;
-    spargraph::io::atomic::check_output_path(&a.output)?;
-    super::args::check_outputs(
+    super::args::check_output_files(
         &[("--output", Some(&a.output))],
         &[
             ("--input", Some(a.input.input.as_path())),

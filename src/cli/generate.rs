@@ -167,8 +167,7 @@ pub fn run(a: GenerateArgs) -> Result<(), Error> {
             .labels
             .clone()
             .unwrap_or_else(|| labels_path_for(&out.output));
-        spargraph::io::atomic::check_output_path(&labels)?;
-        super::args::check_outputs(
+        super::args::check_output_files(
             &[("--output", Some(&out.output)), ("--labels", Some(&labels))],
             &[],
         )?;

@@ -125,11 +125,7 @@ pub fn run(a: HierarchyArgs) -> Result<(), Error> {
             return Err(Error::option("cut-heights", format!("{h} (given twice)")));
         }
     }
-    spargraph::io::atomic::check_output_path(&a.output)?;
-    if let Some(d) = &a.dendrogram {
-        spargraph::io::atomic::check_output_path(d)?;
-    }
-    super::args::check_outputs(
+    super::args::check_output_files(
         &[
             ("--output", Some(&a.output)),
             ("--dendrogram", a.dendrogram.as_deref()),

@@ -105,8 +105,7 @@ pub struct PageRankArgs {
 pub fn run(a: PageRankArgs) -> Result<(), Error> {
     a.common.init()?;
     let config = a.power.config(a.dangling)?;
-    spargraph::io::atomic::check_output_path(&a.output)?;
-    super::args::check_outputs(
+    super::args::check_output_files(
         &[("--output", Some(&a.output))],
         &[("--input", Some(a.input.input.as_path()))],
     )?;

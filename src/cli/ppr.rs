@@ -243,8 +243,7 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
     if a.block_size == 0 {
         return Err(Error::option("block-size", "0 (must be at least 1)"));
     }
-    spargraph::io::atomic::check_output_path(&a.output)?;
-    super::args::check_outputs(
+    super::args::check_output_files(
         &[("--output", Some(&a.output))],
         &[
             ("--input", Some(a.input.input.as_path())),
@@ -472,8 +471,7 @@ pub fn run_index(a: PprIndexArgs) -> Result<(), Error> {
             format!("{} (at most {MAX_WALKS} walks per node)", a.walks),
         ));
     }
-    spargraph::io::atomic::check_output_path(&a.output)?;
-    super::args::check_outputs(
+    super::args::check_output_files(
         &[("--output", Some(&a.output))],
         &[("--input", Some(a.input.input.as_path()))],
     )?;
