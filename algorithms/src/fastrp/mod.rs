@@ -42,7 +42,7 @@ use spargraph_engine::kernels::{row_sums, spmm_range, Normalization, Operator};
 use spargraph_engine::partition::{aligned_ranges, balanced_ranges, default_parts, split_rows_mut};
 use spargraph_engine::symmetrize::symmetrize;
 use spargraph_engine::{Csr, Graph};
-use standardize::{standardize_columns, ColumnMoments};
+use standardize::{normalize_row, ColumnMoments, ColumnScaling};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -210,18 +210,8 @@ pub fn fastrp_with(
         );
     }
     drop(a);
-    match moments {
-        Some(m) if gathered => m.standardize(&mut values),
-        Some(_) => standardize_columns(&mut values, d),
-        None => {}
-    }
-    if config.normalize_output {
-        normalize_rows(&mut values, d);
-        if config.standardize {
-            standardize_columns(&mut values, d);
-        }
-    }
-    if values.par_iter().any(|x| !x.is_finite()) {
+    let finite = finish(&mut values, d, n, moments.filter(|_| gathered), config);
+    if !finite {
         // Degrees raised to a large |beta|, or huge weights, overflow f32.
         return Err(AlgorithmError::Mismatch(format!(
             "the embedding overflowed single precision (normalization strength {}, \
@@ -687,11 +677,45 @@ mod tests;
 
 /// Scales each row of the row-major `n x d` matrix `values` to unit L2 norm (a zero
 /// row stays zero), in f64.
-fn normalize_rows(values: &mut [f32], d: usize) {
-    values.par_chunks_mut(d.max(1)).for_each(|row| {
-        let norm = row.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            row.iter_mut().for_each(|x| *x = (*x as f64 / norm) as f32);
-        }
-    });
+fn normalize_rows(values: &mut [f32], d: usize) -> bool {
+    values
+        .par_chunks_mut(d.max(1))
+        .map(|row| {
+            normalize_row(row);
+            row.iter().all(|x| x.is_finite())
+        })
+        .reduce(|| true, |a, b| a && b)
+}
+
+/// The last steps on the summed embedding, fused into as few passes as possible:
+/// with `standardize`, columns to zero mean and unit variance (from the `moments`
+/// gathered during the last power when there are some); with `normalize_output`,
+/// rows to unit L2 norm, and then (with `standardize`) columns again. Returns
+/// true when every value is finite.
+fn finish(
+    values: &mut [f32],
+    d: usize,
+    n: usize,
+    moments: Option<ColumnMoments>,
+    config: &FastRpConfig,
+) -> bool {
+    if !config.standardize {
+        return if config.normalize_output {
+            normalize_rows(values, d)
+        } else {
+            values.par_iter().all(|x| x.is_finite())
+        };
+    }
+    let scaling = match moments {
+        Some(m) => m.scaling(n),
+        None => ColumnScaling::of(values, d),
+    };
+    if config.normalize_output {
+        scaling
+            .apply_then_normalize_rows(values, d)
+            .scaling(n)
+            .apply(values, d)
+    } else {
+        scaling.apply(values, d)
+    }
 }

@@ -29,25 +29,102 @@ fn column_sums(x: &[f32], d: usize, f: impl Fn(usize, f32) -> f64 + Sync) -> Vec
     total
 }
 
-/// Standardises each column of `x` (`n x d`, row-major) to zero mean and unit
-/// population variance: `x_ij <- (x_ij - mean_j) / sd_j`, with `sd_j = 1` where the
-/// column is constant (as `sklearn.preprocessing.scale`). Two passes (mean, then the
-/// centred sum of squares) in f64.
-pub fn standardize_columns(x: &mut [f32], d: usize) {
-    if d == 0 || x.is_empty() {
-        return;
+/// Per-column shift and scale that standardise a matrix:
+/// `x_ij <- (x_ij - mean_j) * inv_sd_j`, with `inv_sd_j = 1` where the column is
+/// constant (as `sklearn.preprocessing.scale`).
+#[derive(Clone, Debug)]
+pub struct ColumnScaling {
+    mean: Vec<f64>,
+    inv_sd: Vec<f64>,
+}
+
+impl ColumnScaling {
+    /// The scaling of `x` (`n x d`, row-major) to zero mean and unit population
+    /// variance, by two passes (mean, then the centred sum of squares) in f64.
+    pub fn of(x: &[f32], d: usize) -> Self {
+        if d == 0 || x.is_empty() {
+            return ColumnScaling {
+                mean: vec![0.0; d],
+                inv_sd: vec![1.0; d],
+            };
+        }
+        let n = (x.len() / d) as f64;
+        let mean: Vec<f64> = column_sums(x, d, |_, v| v as f64)
+            .into_iter()
+            .map(|s| s / n)
+            .collect();
+        let var = column_sums(x, d, |j, v| {
+            let c = v as f64 - mean[j];
+            c * c
+        });
+        let inv_sd = var.into_iter().map(|s| inverse_sd(s / n)).collect();
+        ColumnScaling { mean, inv_sd }
     }
-    let n = (x.len() / d) as f64;
-    let mean: Vec<f64> = column_sums(x, d, |_, v| v as f64)
-        .into_iter()
-        .map(|s| s / n)
-        .collect();
-    let var = column_sums(x, d, |j, v| {
-        let c = v as f64 - mean[j];
-        c * c
-    });
-    let inv_sd: Vec<f64> = var.into_iter().map(|s| inverse_sd(s / n)).collect();
-    apply(x, d, &mean, &inv_sd);
+
+    /// Applies the scaling to `x` in place; true when every result is finite.
+    pub fn apply(&self, x: &mut [f32], d: usize) -> bool {
+        if d == 0 {
+            return true;
+        }
+        x.par_chunks_mut(BLOCK_ROWS * d)
+            .map(|block| {
+                let mut finite = true;
+                for row in block.chunks_exact_mut(d) {
+                    finite &= self.apply_row(row);
+                }
+                finite
+            })
+            .reduce(|| true, |a, b| a && b)
+    }
+
+    /// Applies the scaling, then divides each row by its L2 norm (rows of norm 0
+    /// stay 0), in one pass; returns the column moments of the result, gathered
+    /// in fixed blocks of rows so they do not depend on the thread count.
+    pub fn apply_then_normalize_rows(&self, x: &mut [f32], d: usize) -> ColumnMoments {
+        if d == 0 {
+            return ColumnMoments::new(0, 0);
+        }
+        let blocks: Vec<Vec<f64>> = x
+            .par_chunks_mut(BLOCK_ROWS * d)
+            .map(|block| {
+                let mut slot = vec![0f64; 2 * d];
+                for row in block.chunks_exact_mut(d) {
+                    self.apply_row(row);
+                    normalize_row(row);
+                    ColumnMoments::accumulate(&mut slot, row, d);
+                }
+                slot
+            })
+            .collect();
+        ColumnMoments {
+            d,
+            blocks: blocks.concat(),
+        }
+    }
+
+    fn apply_row(&self, row: &mut [f32]) -> bool {
+        let mut finite = true;
+        for ((v, m), s) in row.iter_mut().zip(&self.mean).zip(&self.inv_sd) {
+            *v = ((*v as f64 - m) * s) as f32;
+            finite &= v.is_finite();
+        }
+        finite
+    }
+}
+
+/// Divides `row` by its L2 norm (computed in f64); a zero row stays zero.
+pub fn normalize_row(row: &mut [f32]) {
+    let norm = row.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        row.iter_mut().for_each(|x| *x = (*x as f64 / norm) as f32);
+    }
+}
+
+/// Standardises each column of `x` (`n x d`, row-major) to zero mean and unit
+/// population variance ([`ColumnScaling::of`], then applied); true when every
+/// result is finite.
+pub fn standardize_columns(x: &mut [f32], d: usize) -> bool {
+    ColumnScaling::of(x, d).apply(x, d)
 }
 
 /// `1 / sqrt(var)`, or 1 for a (numerically) constant column.
@@ -104,17 +181,15 @@ impl ColumnMoments {
         }
     }
 
-    /// Standardises the `n x d` matrix `x` from the gathered moments:
-    /// `var = E[x^2] - mean^2` (in f64), `sd = 1` for constant columns.
-    pub fn standardize(&self, x: &mut [f32]) {
+    /// The scaling that standardises the `n`-row matrix these moments were
+    /// gathered from: `var = E[x^2] - mean^2` (in f64), `inv_sd = 1` for constant
+    /// columns.
+    pub fn scaling(&self, n: usize) -> ColumnScaling {
         let d = self.d;
-        if d == 0 || x.is_empty() {
-            return;
-        }
-        let n = (x.len() / d) as f64;
+        let n = n.max(1) as f64;
         let mut sums = vec![0f64; d];
         let mut squares = vec![0f64; d];
-        for block in self.blocks.chunks_exact(2 * d) {
+        for block in self.blocks.chunks_exact(2 * d.max(1)) {
             for j in 0..d {
                 sums[j] += block[j];
                 squares[j] += block[d + j];
@@ -134,19 +209,8 @@ impl ColumnMoments {
                 }
             })
             .collect();
-        apply(x, d, &mean, &inv_sd);
+        ColumnScaling { mean, inv_sd }
     }
-}
-
-/// `x_ij <- (x_ij - mean_j) * inv_sd_j`.
-fn apply(x: &mut [f32], d: usize, mean: &[f64], inv_sd: &[f64]) {
-    x.par_chunks_mut(BLOCK_ROWS * d).for_each(|block| {
-        for row in block.chunks_exact_mut(d) {
-            for ((v, m), s) in row.iter_mut().zip(mean).zip(inv_sd) {
-                *v = ((*v as f64 - m) * s) as f32;
-            }
-        }
-    });
 }
 
 #[cfg(test)]
@@ -159,7 +223,7 @@ mod tests {
         let mut x: Vec<f32> = (0..n)
             .flat_map(|i| [i as f32, 5.0, ((i * 7919) % 13) as f32])
             .collect();
-        standardize_columns(&mut x, 3);
+        assert!(standardize_columns(&mut x, 3));
         for j in 0..3 {
             let col: Vec<f64> = x.iter().skip(j).step_by(3).map(|&v| v as f64).collect();
             let mean = col.iter().sum::<f64>() / n as f64;
