@@ -76,6 +76,27 @@ fn a_missing_argument_is_named() {
 }
 
 #[test]
+fn an_empty_sources_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources.txt");
+    std::fs::write(&sources, "").unwrap();
+    let out = dir.path().join("p.parquet");
+    common::fails(
+        &[
+            "ppr",
+            "-i",
+            &common::dataset("karate.parquet"),
+            "--sources-file",
+            sources.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "sources.txt: no sources (the file has no rows)",
+    );
+    assert!(!out.exists());
+}
+
+#[test]
 fn generate_refuses_an_empty_or_unallocatable_graph() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b.parquet");

@@ -36,7 +36,7 @@
 use crate::error::{IoError, Result};
 use crate::table::EdgeTable;
 use crate::text::{
-    chunk_target, count_newlines, excerpt, is_skipped, line_chunks, par_concat, parse_f32,
+    chunk_target, count_newlines, excerpt, is_skipped, line_chunks, par_concat, parse_f32_field,
     parse_i64, push_f32, push_u64, read_input, write_output, Lines,
 };
 use rayon::prelude::*;
@@ -203,12 +203,8 @@ fn parse_entries(
         out.rows.push(index(fi, "row", n_rows)?);
         out.cols.push(index(fj, "column", n_cols)?);
         if let Some(fv) = fv {
-            match parse_f32(fv) {
-                Some(v) => out.vals.push(v),
-                None => {
-                    return Err((ln, format!("value \"{}\" is not a number", excerpt(fv))));
-                }
-            }
+            out.vals
+                .push(parse_f32_field(fv, "value").map_err(|m| (ln, m))?);
         }
     }
     Ok(out)

@@ -175,7 +175,23 @@ fn to_f32(path: &Path, name: &str, a: &ArrayRef) -> Result<Vec<f32>> {
     }
     Ok(match a.data_type() {
         DataType::Float32 => a.as_primitive::<Float32Type>().values().to_vec(),
-        DataType::Float64 => conv!(Float64Type),
+        DataType::Float64 => {
+            let v = a.as_primitive::<Float64Type>().values();
+            if let Some(x) = v
+                .iter()
+                .find(|x| x.is_finite() && x.abs() > f32::MAX as f64)
+            {
+                return Err(IoError::bad_input(
+                    path,
+                    format!(
+                        "column '{name}': value {x:e} does not fit single precision \
+                         (this column is read as f32, at most {:e})",
+                        f32::MAX
+                    ),
+                ));
+            }
+            conv!(Float64Type)
+        }
         DataType::Int64 => conv!(Int64Type),
         DataType::Int32 => conv!(Int32Type),
         DataType::Int16 => conv!(Int16Type),
@@ -363,6 +379,7 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
             let l = a.as_fixed_size_list();
             let values = to_f32(path, name, l.values())?;
             let start = l.offset() * *d as usize;
+            no_null_elements(path, name, l.values(), start, l.len() * *d as usize)?;
             Column::Matrix {
                 dim: *d as usize,
                 values: values[start..start + l.len() * *d as usize].to_vec(),
@@ -398,6 +415,7 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
                 ));
             }
             let (b, e) = (offsets[0], *offsets.last().unwrap_or(&0));
+            no_null_elements(path, name, &values, b, e - b)?;
             Column::Matrix {
                 dim,
                 values: flat[b..e].to_vec(),
@@ -405,6 +423,26 @@ fn array_to_column(path: &Path, name: &str, a: &ArrayRef) -> Result<Column> {
         }
         t => return Err(column_type_error(path, name, t, "unsupported column type")),
     })
+}
+
+/// Refuses null elements inside the lists of column `name` (elements
+/// `start .. start + len` of the flattened `values`): a matrix row with a hole has
+/// no number to stand for it.
+fn no_null_elements(
+    path: &Path,
+    name: &str,
+    values: &ArrayRef,
+    start: usize,
+    len: usize,
+) -> Result<()> {
+    let nulls = values.slice(start, len).null_count();
+    if nulls > 0 {
+        return Err(IoError::bad_input(
+            path,
+            format!("column '{name}': {nulls} null values inside its lists (every element needs a number)"),
+        ));
+    }
+    Ok(())
 }
 
 fn append(path: &Path, name: &str, a: Column, b: Column) -> Result<Column> {

@@ -398,6 +398,23 @@ pub(crate) fn parse_f32(s: &[u8]) -> Option<f32> {
     std::str::from_utf8(s).ok()?.parse::<f32>().ok()
 }
 
+/// Parses the number `what` (as "weight" or "value") into an `f32`; the error
+/// says whether the text is not a number or a finite number beyond `f32`'s
+/// range (which would otherwise become infinity).
+pub(crate) fn parse_f32_field(s: &[u8], what: &str) -> std::result::Result<f32, String> {
+    match parse_f32(s) {
+        Some(v) if v.is_infinite() && !s.iter().any(|b| b.eq_ignore_ascii_case(&b'i')) => {
+            Err(format!(
+                "{what} \"{}\" is beyond single precision (at most {:e} in magnitude)",
+                excerpt(s),
+                f32::MAX
+            ))
+        }
+        Some(v) => Ok(v),
+        None => Err(format!("{what} \"{}\" is not a number", excerpt(s))),
+    }
+}
+
 /// Appends the decimal form of `v`.
 #[inline]
 pub(crate) fn push_i64(buf: &mut Vec<u8>, v: i64) {
@@ -686,14 +703,9 @@ fn parse_lines(chunk: &[u8], spec: &Spec, mode: Mode) -> std::result::Result<Chu
             .map_err(|m| fail(ln, m))?;
         if let Some(wi) = spec.weight {
             let f = fields[wi];
-            match parse_f32(f.raw) {
-                Some(w) => out.weight.push(w),
-                None => {
-                    return Err(ChunkErr::Bad {
-                        line: ln,
-                        msg: format!("weight \"{}\" is not a number", excerpt(f.raw)),
-                    })
-                }
+            match parse_f32_field(f.raw, "weight") {
+                Ok(w) => out.weight.push(w),
+                Err(msg) => return Err(ChunkErr::Bad { line: ln, msg }),
             }
         }
     }

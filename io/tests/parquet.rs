@@ -266,6 +266,38 @@ fn null_ids() {
 }
 
 #[test]
+fn double_weight_beyond_single_precision_is_named_not_turned_into_infinity() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.parquet");
+    write_raw(
+        &p,
+        vec![
+            (
+                "src",
+                Arc::new(Int64Array::from(vec![1, 2])) as ArrayRef,
+                false,
+            ),
+            (
+                "dst",
+                Arc::new(Int64Array::from(vec![2, 3])) as ArrayRef,
+                false,
+            ),
+            (
+                "weight",
+                Arc::new(Float64Array::from(vec![1.0, 1e308])) as ArrayRef,
+                false,
+            ),
+        ],
+        10,
+    );
+    let s = err_of(&p, &EdgeColumns::default().with_weight("weight"));
+    assert!(
+        s.contains("column 'weight': value 1e308 does not fit single precision"),
+        "{s}"
+    );
+}
+
+#[test]
 fn non_numeric_weight_column() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("e.parquet");
@@ -431,4 +463,48 @@ fn node_matrix_from_list_column_or_scalar_columns() {
     assert_eq!(m3.values, vec![3.0, 1.0, 6.0, 4.0]);
     let e = read_node_matrix(&b, "id", None).unwrap_err().to_string();
     assert!(e.contains("column 'id' not found"), "{e}");
+}
+
+#[test]
+fn null_elements_inside_matrix_lists_are_refused() {
+    use arrow_array::types::Float32Type;
+    use arrow_array::{FixedSizeListArray, ListArray};
+    use spargraph_io::parquet_table::read_node_matrix;
+    let dir = tempfile::tempdir().unwrap();
+    let rows = || {
+        vec![
+            Some(vec![Some(1.0f32), Some(2.0)]),
+            Some(vec![Some(3.0), None]),
+        ]
+    };
+    let lists: [(&str, ArrayRef); 2] = [
+        (
+            "list.parquet",
+            Arc::new(ListArray::from_iter_primitive::<Float32Type, _, _>(rows())),
+        ),
+        (
+            "fixed.parquet",
+            Arc::new(FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(rows(), 2)),
+        ),
+    ];
+    for (file, embedding) in lists {
+        let p = dir.path().join(file);
+        write_raw(
+            &p,
+            vec![
+                (
+                    "node",
+                    Arc::new(Int64Array::from(vec![1, 2])) as ArrayRef,
+                    false,
+                ),
+                ("embedding", embedding, false),
+            ],
+            10,
+        );
+        let e = read_node_matrix(&p, "node", None).unwrap_err().to_string();
+        assert!(
+            e.contains("column 'embedding': 1 null values inside its lists"),
+            "{file}: {e}"
+        );
+    }
 }

@@ -354,6 +354,26 @@ fn too_few_fields_names_file_and_line() {
 }
 
 #[test]
+fn weight_beyond_single_precision_is_named_with_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = put(dir.path(), "big-w.txt", b"1 2 0.5\n3 4 1e308\n");
+    let msg = err_text(&p, &weighted_opts());
+    assert!(
+        msg.contains("line 2: weight \"1e308\" is beyond single precision"),
+        "{msg}"
+    );
+    let msg = mtx_err(
+        dir.path(),
+        "big.mtx",
+        b"%%MatrixMarket matrix coordinate real general\n3 3 1\n1 1 -4e39\n",
+    );
+    assert!(
+        msg.contains("line 3: value \"-4e39\" is beyond single precision"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn non_numeric_weight_is_rejected_with_line_and_text() {
     let dir = tempfile::tempdir().unwrap();
     let p = put(dir.path(), "bad-w.txt", b"1 2 0.5\r\n\r\n3 4 heavy\r\n");

@@ -257,7 +257,10 @@ pub fn run(a: PprArgs) -> Result<(), Error> {
     })?;
     let mut queries = read_queries(&a, &g)?;
     if queries.is_empty() {
-        return Err(Error::input("no sources given"));
+        return Err(Error::input(match &a.sources_file {
+            Some(f) => format!("{}: no sources (the file has no rows)", f.display()),
+            None => "no sources given".into(),
+        }));
     }
     queries.sort_by(|x, y| {
         x.label
