@@ -46,7 +46,9 @@ PAGERANK_PAIRS = [
     ("ppr64/scipy_block_power", "ppr64"),
 ]
 # With --fastrp: FastRP at dim 128, the anchors' configuration (weights 0,0,1,6,
-# beta -0.9, s = sqrt(n), per-power L2 normalisation, final standardisation).
+# beta -0.9, s = sqrt(n), per-power L2 normalisation, final standardisation);
+# spargraph runs its defaults, which add a final row normalisation (one more
+# pass; its beta of -0.1 changes no work).
 FASTRP_PAIRS = [
     ("fastrp/scipy_d128", "fastrp_d128"),
 ]

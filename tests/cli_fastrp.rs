@@ -52,7 +52,7 @@ fn writes_one_finite_row_per_node_with_the_users_ids() {
     }
     let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(v["config"]["dim"], 16);
-    assert_eq!(v["config"]["normalization_strength"], -0.9);
+    assert_eq!(v["config"]["normalization_strength"], -0.1);
 }
 
 #[test]

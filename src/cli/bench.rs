@@ -26,8 +26,10 @@ pub struct BenchArgs {
     /// Also time global PageRank (tolerance 1e-9) and exact PPR from 1 and 64 sources.
     #[arg(long)]
     pagerank: bool,
-    /// Also time FastRP at dim 128 with the anchors' configuration (weights
-    /// 0,0,1,6, beta -0.9, s = sqrt(n), per-power normalisation, standardisation).
+    /// Also time FastRP at dim 128 with the library defaults: the anchors'
+    /// configuration (weights 0,0,1,6, s = sqrt(n), per-power normalisation,
+    /// standardisation) plus the final row normalisation, one more pass (beta,
+    /// -0.1 here and -0.9 there, only scales rows and costs nothing).
     #[arg(long)]
     fastrp: bool,
     /// Also time Leiden (modularity, resolution 1, default settings; reports the

@@ -57,7 +57,7 @@ pub struct FastRpFlags {
     /// Weight w0 of the 0-hop term D^beta R.
     #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     pub self_influence: f32,
-    /// beta: the projection's rows are scaled by degree^beta [default: -0.9; link
+    /// beta: the projection's rows are scaled by degree^beta [default: -0.1; link
     /// prediction: 0].
     #[arg(long, allow_hyphen_values = true, value_name = "BETA")]
     pub normalization_strength: Option<f32>,
