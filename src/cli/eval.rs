@@ -55,7 +55,7 @@ pub enum EvalCommand {
     /// many non-edges, embeds the remaining graph with FastRP (every FastRP flag
     /// applies; unset ones take the link-prediction preset: weights 1,1,1,1, beta 0, no
     /// normalisation, no standardisation, which scored AUC 0.939 on BlogCatalog against
-    /// 0.840 with `fastrp`'s defaults), and reports the AUC of cosine similarity (the
+    /// 0.749 with `fastrp`'s defaults), and reports the AUC of cosine similarity (the
     /// FastRP paper's protocol).
     /// The graph is taken as undirected. Example:
     /// `spargraph eval link-prediction --input g.parquet --dim 256`

@@ -137,7 +137,7 @@ impl FastRpConfig {
     /// powers `1,1,1,1`, `beta = 0`, no per-power normalisation and no
     /// standardisation (which rescales columns and costs 0.03-0.09 AUC). On
     /// BlogCatalog (dim 512, 30 % of the edges held out) it scored AUC 0.939 against
-    /// 0.840 for the defaults (`benches/results/2026-11-28-fastrp-blogcatalog.md`).
+    /// 0.749 for the defaults (`benches/results/2026-11-28-fastrp-blogcatalog.md`).
     pub fn for_link_prediction() -> Self {
         FastRpConfig {
             iteration_weights: vec![1.0, 1.0, 1.0, 1.0],
