@@ -238,11 +238,12 @@ fn empty_edge_list() {
 }
 
 #[test]
-fn zero_threads() {
+fn zero_or_too_many_threads() {
     let c = Case::new();
     let p = c.path("edges.parquet");
     write_parquet(&p, vec![("src", ids(&[1])), ("dst", ids(&[2]))]);
     c.fails(&p, &["--threads", "0"], &["--threads", "at least 1"]);
+    c.fails(&p, &["--threads", "4096"], &["--threads", "at most 1024"]);
 }
 
 #[test]
