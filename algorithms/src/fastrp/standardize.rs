@@ -141,13 +141,6 @@ fn sum_of_squares_f64(values: &[f32]) -> f64 {
     total
 }
 
-/// Standardises each column of `x` (`n x d`, row-major) to zero mean and unit
-/// population variance ([`ColumnScaling::of`], then applied); true when every
-/// result is finite.
-pub fn standardize_columns(x: &mut [f32], d: usize) -> bool {
-    ColumnScaling::of(x, d).apply(x, d)
-}
-
 /// `1 / sqrt(var)`, or 1 for a (numerically) constant column.
 fn inverse_sd(var: f64) -> f64 {
     let sd = var.max(0.0).sqrt();
@@ -244,7 +237,7 @@ mod tests {
         let mut x: Vec<f32> = (0..n)
             .flat_map(|i| [i as f32, 5.0, ((i * 7919) % 13) as f32])
             .collect();
-        assert!(standardize_columns(&mut x, 3));
+        assert!(ColumnScaling::of(&x, 3).apply(&mut x, 3));
         for j in 0..3 {
             let col: Vec<f64> = x.iter().skip(j).step_by(3).map(|&v| v as f64).collect();
             let mean = col.iter().sum::<f64>() / n as f64;
