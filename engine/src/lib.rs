@@ -33,6 +33,7 @@ pub mod generate;
 pub mod graph;
 pub mod idmap;
 pub mod kernels;
+pub mod memory;
 pub mod partition;
 pub mod pool;
 pub mod rng;

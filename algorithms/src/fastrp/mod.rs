@@ -39,6 +39,7 @@ use crate::error::AlgorithmError;
 use projection::{feature_projection, for_each_sparse_entry, sparse_random_row};
 use rayon::prelude::*;
 use spargraph_engine::kernels::{row_sums, spmm_range, Normalization, Operator};
+use spargraph_engine::memory::zeroed_f32;
 use spargraph_engine::partition::{aligned_ranges, balanced_ranges, default_parts, split_rows_mut};
 use spargraph_engine::symmetrize::symmetrize;
 use spargraph_engine::{Csr, Graph};
@@ -136,7 +137,7 @@ pub fn fastrp_with(
     let a = oriented_adjacency(graph, config.orientation);
     let degrees = row_sums(&a);
     let s = config.sparsity.resolve(n);
-    let mut values = vec![0f32; n * d];
+    let mut values = zeroed_f32(n * d);
     let weights = &config.iteration_weights;
     let mut moments = config
         .standardize
@@ -321,7 +322,7 @@ fn initial_vectors(
         }),
         _ => None,
     };
-    let mut n0 = vec![0f32; n * d];
+    let mut n0 = zeroed_f32(n * d);
     n0.par_chunks_mut(BLOCK_ROWS * d)
         .enumerate()
         .for_each(|(block, rows)| {
@@ -471,7 +472,7 @@ fn propagate(
     // The last power's rows go straight into `acc` from a per-task scratch block,
     // so `next` is only needed with two powers or more.
     let mut next = if weights.len() > 1 {
-        vec![0f32; n * d]
+        zeroed_f32(n * d)
     } else {
         Vec::new()
     };
@@ -639,7 +640,7 @@ fn first_hop_sparse(
     mode: SumMode,
 ) -> Vec<f32> {
     let n = a.n_rows();
-    let mut out = vec![0f32; n * d];
+    let mut out = zeroed_f32(n * d);
     let ranges = balanced_ranges(a.offsets(), default_parts(n), 2);
     let outs = split_rows_mut(&mut out, &ranges, d);
     let accs = split_rows_mut(acc, &ranges, d);

@@ -96,7 +96,8 @@ fn add<T: Real>(acc: &mut [T], xr: &[T]) {
 }
 
 /// Gathers of X rows are random accesses: prefetches the row that entry
-/// `k + PREFETCH_AHEAD` of `cols` needs, so its cache lines arrive in time.
+/// `k + PREFETCH_AHEAD` of `cols` needs, so its cache lines arrive in time. `cols`
+/// runs from the current row's first entry to the end of the row range.
 #[inline(always)]
 fn prefetch_ahead<T: Real>(cols: &[u32], k: usize, x: &[T], d: usize) {
     if let Some(&j) = cols.get(k + PREFETCH_AHEAD) {
@@ -105,7 +106,7 @@ fn prefetch_ahead<T: Real>(cols: &[u32], k: usize, x: &[T], d: usize) {
 }
 
 /// How many entries ahead of the current one the kernel prefetches X rows.
-const PREFETCH_AHEAD: usize = 4;
+const PREFETCH_AHEAD: usize = 8;
 
 /// Asks the CPU to bring row `j` of `x` (`d` values) into cache; a no-op for short
 /// rows (one cache line or less, which the hardware handles) and off x86-64.
@@ -167,6 +168,7 @@ fn coefficient<T: Real>(weights: Option<&[f32]>, right: Option<&[T]>, k: usize, 
 #[inline(always)]
 fn gather_tiles<T: Real, const W: usize>(
     cols: &[u32],
+    ahead: &[u32],
     weights: Option<&[f32]>,
     right: Option<&[T]>,
     x: &[T],
@@ -177,7 +179,7 @@ fn gather_tiles<T: Real, const W: usize>(
         let mut acc = [T::ZERO; W];
         for (k, &j) in cols.iter().enumerate() {
             if c0 == 0 {
-                prefetch_ahead(cols, k, x, d);
+                prefetch_ahead(ahead, k, x, d);
             }
             let j = j as usize;
             let xr: &[T; W] = x[j * d + c0..j * d + c0 + W].try_into().unwrap();
@@ -203,13 +205,14 @@ fn gather_tiles<T: Real, const W: usize>(
 #[inline(always)]
 fn gather_row<T: Real>(
     cols: &[u32],
+    ahead: &[u32],
     weights: Option<&[f32]>,
     right: Option<&[T]>,
     x: &[T],
     d: usize,
     yr: &mut [T],
 ) {
-    let pf = |k: usize| prefetch_ahead(cols, k, x, d);
+    let pf = |k: usize| prefetch_ahead(ahead, k, x, d);
     match (weights, right) {
         (None, None) => {
             for (k, &j) in cols.iter().enumerate() {
@@ -269,17 +272,21 @@ fn spmm_range_body<T: Real, const WIDE: bool>(
     let w = a.weights();
     let right = op.right.as_deref();
     let start = rows.start;
+    let range_end = off[rows.end] as usize;
     for i in rows {
         let (b, e) = (off[i] as usize, off[i + 1] as usize);
         let cols = &tg[b..e];
+        // The entries from this row to the end of the range: prefetching runs on
+        // into the next rows, so their first gathers are in flight too.
+        let ahead = &tg[b..range_end];
         let yr = &mut y[(i - start) * d..(i - start + 1) * d];
         yr.fill(T::ZERO);
         let w = w.map(|w| &w[b..e]);
         match tile_width::<T, WIDE>(d) {
-            128 => gather_tiles::<T, 128>(cols, w, right, x, d, yr),
-            64 => gather_tiles::<T, 64>(cols, w, right, x, d, yr),
-            32 => gather_tiles::<T, 32>(cols, w, right, x, d, yr),
-            _ => gather_row(cols, w, right, x, d, yr),
+            128 => gather_tiles::<T, 128>(cols, ahead, w, right, x, d, yr),
+            64 => gather_tiles::<T, 64>(cols, ahead, w, right, x, d, yr),
+            32 => gather_tiles::<T, 32>(cols, ahead, w, right, x, d, yr),
+            _ => gather_row(cols, ahead, w, right, x, d, yr),
         }
         if op.self_loops {
             axpy(yr, right.map_or(T::ONE, |r| r[i]), &x[i * d..i * d + d]);

@@ -1,0 +1,52 @@
+//! Times the engine's SpMM (`Y = D^-1 A X`, f32) on a graph at one width, warm, into
+//! a preallocated output, and prints the minimum and median of the runs: for A/B
+//! comparisons of kernel changes between two builds on a noisy machine.
+//!
+//! `cargo run --release --example spmm_timing -- GRAPH.parquet [--dim D] [--reps N]`
+use spargraph::engine::kernels::{spmm_into, Normalization, Operator};
+use spargraph::engine::memory::zeroed_f32;
+use spargraph::load::{load_graph, LoadOptions};
+use std::hint::black_box;
+use std::time::Instant;
+
+fn flag(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args
+        .first()
+        .expect("usage: spmm_timing GRAPH.parquet [--dim D] [--reps N]");
+    let (d, reps) = (flag(&args, "--dim", 128), flag(&args, "--reps", 30));
+    let g = load_graph(std::path::Path::new(path), &LoadOptions::default())
+        .expect("load")
+        .graph;
+    let n = g.n_nodes();
+    // Huge pages, as the binary's allocator (mimalloc) gives such large buffers.
+    let mut x = zeroed_f32(n * d);
+    for (i, v) in x.iter_mut().enumerate() {
+        *v = ((i * 7919) % 1013) as f32 / 1013.0;
+    }
+    let mut y = zeroed_f32(n * d);
+    let op = Operator::new(g.out(), Normalization::Row, false);
+    let mut times = Vec::with_capacity(reps);
+    for rep in 0..=reps {
+        let t = Instant::now();
+        spmm_into(g.out(), &op, &x, d, &mut y);
+        black_box(&y);
+        if rep > 0 {
+            times.push(t.elapsed().as_secs_f64());
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "spmm d={d}: min {:.4} s, median {:.4} s",
+        times[0],
+        times[times.len() / 2]
+    );
+}
