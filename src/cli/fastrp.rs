@@ -153,7 +153,7 @@ impl FastRpFlags {
         config: &FastRpConfig,
         features: &Option<(Vec<f32>, usize)>,
     ) -> Result<Embedding, Error> {
-        // FastRP's three n x dim f32 matrices.
+        // FastRP's n x dim f32 matrices: three at most (two with the default weights).
         let n = graph.n_nodes() as u64;
         spargraph::memory::check_fits(12 * n * config.dim as u64, || {
             format!("FastRP of {n} nodes at --dim {}", config.dim)

@@ -197,9 +197,13 @@ fn equals_dense_f64_formula_for_every_option() {
                     [(false, false), (false, true), (true, false), (true, true)]
                 {
                     for (self_influence, beta) in [(0.0f32, 0.0f32), (0.7, -0.6), (0.0, 0.4)] {
+                        // The middle three put the second-to-last power into the
+                        // last one's pass (`propagate`'s deferral).
                         for weights in [
                             vec![1.0f32],
                             vec![0.0, 0.5, 2.0],
+                            vec![0.0, 0.0, 1.0, 6.0],
+                            vec![0.0, 3.0, 0.0],
                             vec![1.0, 1.0, 7.81, 45.28],
                         ] {
                             let config = FastRpConfig {
@@ -233,7 +237,7 @@ fn equals_dense_f64_formula_for_every_option() {
             }
         }
     }
-    assert_eq!(checked, 3 * 3 * 2 * 4 * 3 * 3);
+    assert_eq!(checked, 3 * 3 * 2 * 4 * 3 * 5);
 }
 
 #[test]
