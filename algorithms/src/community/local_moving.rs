@@ -22,6 +22,9 @@ fn batch_size(n: usize) -> usize {
     (n / 32).clamp(1, 2048)
 }
 
+/// How many nodes ahead in the visiting order a node's row is prefetched.
+pub(crate) const ROW_PREFETCH: usize = 4;
+
 /// A community's totals: its two masses and its member count (one cache line
 /// read per candidate community).
 #[derive(Clone, Copy, Default)]
@@ -93,7 +96,11 @@ pub(crate) fn local_moving(
             .collect();
         let mut moved_nodes: Vec<u32> = Vec::new();
         for batch in visit.chunks(batch_size(visit.len())) {
-            let decide = |acc: &mut Accumulator, &v: &u32| {
+            // Node `i` of the batch also asks for the row of node `i + ROW_PREFETCH`.
+            let decide = |acc: &mut Accumulator, (i, &v): (usize, &u32)| {
+                if let Some(&ahead) = batch.get(i + ROW_PREFETCH) {
+                    net.prefetch_row(ahead as usize);
+                }
                 best_move(net, comm, &totals, scale, v as usize, acc)
             };
             // Same decisions either way; small batches are not worth a fork. The
@@ -101,12 +108,17 @@ pub(crate) fn local_moving(
             let decisions: Vec<Option<Move>> = if batch.len() >= 128 {
                 batch
                     .par_iter()
+                    .enumerate()
                     .with_min_len(32)
                     .map_init(|| pool.get(), |acc, v| decide(acc, v))
                     .collect()
             } else {
                 let mut acc = pool.get();
-                batch.iter().map(|v| decide(&mut acc, v)).collect()
+                batch
+                    .iter()
+                    .enumerate()
+                    .map(|v| decide(&mut acc, v))
+                    .collect()
             };
             for (&v, decision) in batch.iter().zip(decisions) {
                 let Some(m) = decision else { continue };

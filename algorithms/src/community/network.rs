@@ -176,6 +176,44 @@ impl<'g> Network<'g> {
         (&c.targets[r], w)
     }
 
+    /// Asks the CPU to start loading the first cache lines of row `v`'s targets
+    /// and weights: rows are visited in a random order, so the hardware cannot
+    /// guess them. A hint only; a no-op off x86-64.
+    #[inline(always)]
+    pub fn prefetch_row(&self, v: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let c = &self.chunks[v >> self.chunk_shift];
+            let start = (self.offsets[v] - c.base) as usize;
+            let end = (self.offsets[v + 1] - c.base) as usize;
+            if start < end {
+                let t = c.targets[start..end].as_ptr() as *const i8;
+                // SAFETY: prefetching never faults; both addresses lie within
+                // (or one line past the start of) the row's slice.
+                unsafe {
+                    _mm_prefetch(t, _MM_HINT_T0);
+                    if end - start > 16 {
+                        _mm_prefetch(t.add(64), _MM_HINT_T0);
+                    }
+                }
+                let w: Option<*const i8> = match &c.weights {
+                    Weights::Unit => None,
+                    Weights::U8(_, w) => Some(w[start..].as_ptr() as *const i8),
+                    Weights::U16(_, w) => Some(w[start..].as_ptr() as *const i8),
+                    Weights::F32(w) => Some(w[start..].as_ptr() as *const i8),
+                    Weights::F64(w) => Some(w[start..].as_ptr() as *const i8),
+                };
+                if let Some(w) = w {
+                    // SAFETY: as above.
+                    unsafe { _mm_prefetch(w, _MM_HINT_T0) };
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = v;
+    }
+
     /// Calls `f(u, S(v, u))` for every entry of row `v`, in order (the weight
     /// type is matched once per row, not per entry).
     #[inline(always)]

@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use rayon::prelude::*;
 use spargraph_engine::rng::Xoshiro256PlusPlus;
 
-use super::local_moving::totals_of;
+use super::local_moving::{totals_of, ROW_PREFETCH};
 use super::network::{group_by, Accumulator, Network};
 use super::scratch::ScratchPool;
 
@@ -186,7 +186,10 @@ fn refine_community(
     let well_connected = |ext: f64, out: f64, inn: f64| {
         ext >= scale * (out * (total_in - inn) + inn * (total_out - out))
     };
-    for &i in &order {
+    for (k, &i) in order.iter().enumerate() {
+        if let Some(&ahead) = order.get(k + ROW_PREFETCH) {
+            net.prefetch_row(members[ahead as usize] as usize);
+        }
         let i = i as usize;
         let v = members[i];
         // Only singletons move: a node that joined another, or that others joined.
