@@ -44,7 +44,7 @@ use spargraph_engine::memory::zeroed_f32;
 use spargraph_engine::partition::{aligned_ranges, balanced_ranges, default_parts, split_rows_mut};
 use spargraph_engine::symmetrize::symmetrize;
 use spargraph_engine::{Csr, Graph};
-use standardize::{normalize_row, ColumnMoments, ColumnScaling};
+use standardize::{normalize_row, sum_of_squares, ColumnMoments, ColumnScaling};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -364,33 +364,12 @@ fn row_scale(values: &[f32], weight: f32, normalize: bool) -> f32 {
     if !normalize {
         return weight;
     }
-    let norm = sum_of_squares(values).sqrt();
+    let norm = sum_of_squares::<f32>(values).sqrt();
     if norm > 0.0 {
         weight / norm
     } else {
         0.0
     }
-}
-
-/// `sum_k x_k^2` in eight interleaved partial sums (a fixed order, so the same for
-/// any thread count) that the compiler keeps in one vector register, instead of
-/// one chain of dependent additions.
-#[inline]
-fn sum_of_squares(values: &[f32]) -> f32 {
-    let mut lanes = [0f32; 8];
-    let chunks = values.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for t in 0..8 {
-            lanes[t] += c[t] * c[t];
-        }
-    }
-    let mut total = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
-        + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
-    for &x in rest {
-        total += x * x;
-    }
-    total
 }
 
 /// `acc_row += weight * row / ||row||` (or `weight * row` without normalisation);
@@ -529,18 +508,8 @@ fn power(
     previous: Option<(f32, &[f32])>,
     slots: Vec<Option<&mut [f64]>>,
 ) {
-    let (assign, normalize) = (!mode.written, mode.normalize);
-    let outs: Vec<Option<&mut [f32]>> = match out {
-        Some(y) => split_rows_mut(y, ranges, d).into_iter().map(Some).collect(),
-        None => ranges.iter().map(|_| None).collect(),
-    };
-    let accs: Vec<Option<&mut [f32]>> = match acc {
-        Some(acc) => split_rows_mut(acc, ranges, d)
-            .into_iter()
-            .map(Some)
-            .collect(),
-        None => ranges.iter().map(|_| None).collect(),
-    };
+    let outs = split_rows_optional(out.map(|y| y.as_mut_slice()), ranges, d);
+    let accs = split_rows_optional(acc, ranges, d);
     ranges.par_iter().zip(outs).zip(accs).zip(slots).for_each(
         |(((r, mut y), mut acc_rows), mut slot)| {
             let mut scratch = if y.is_none() {
@@ -560,26 +529,8 @@ fn power(
                 spmm_range(a, op, start..end, x, d, y_block);
                 if let Some(acc_rows) = acc_rows.as_deref_mut() {
                     let acc_block = &mut acc_rows[off..off + len];
-                    let mut assign = assign;
-                    if let Some((wp, np)) = previous {
-                        // `acc` holds a dead power's values here: every row is
-                        // written, by this or by the last power's `put_row`.
-                        if wp != 0.0 {
-                            let rows = &np[start * d..end * d];
-                            for (ar, pr) in acc_block.chunks_exact_mut(d).zip(rows.chunks_exact(d))
-                            {
-                                put_row(ar, pr, wp, normalize, assign);
-                            }
-                            assign = false;
-                        } else if w == 0.0 {
-                            acc_block.fill(0.0);
-                        }
-                    }
-                    if w != 0.0 {
-                        for (ar, yr) in acc_block.chunks_exact_mut(d).zip(y_block.chunks_exact(d)) {
-                            put_row(ar, yr, w, normalize, assign);
-                        }
-                    }
+                    let previous_rows = previous.map(|(wp, np)| (wp, &np[start * d..end * d]));
+                    add_block(acc_block, y_block, d, w, mode, previous_rows);
                     if let Some(slot) = slot.as_deref_mut() {
                         let b = (start - r.start) / SUB_BLOCK;
                         ColumnMoments::accumulate(
@@ -593,6 +544,53 @@ fn power(
             }
         },
     );
+}
+
+/// Adds one block of a power's rows `y_block` (weight `w`) to the embedding's rows
+/// `acc_block`, normalised as `mode` says. With `previous = (w', rows)`, the
+/// block is first set from `w'` times the same rows of the deferred power: `acc`
+/// then holds a dead power's values, so every row is written, by this or by the
+/// last power's `put_row`.
+fn add_block(
+    acc_block: &mut [f32],
+    y_block: &[f32],
+    d: usize,
+    w: f32,
+    mode: SumMode,
+    previous: Option<(f32, &[f32])>,
+) {
+    let (mut assign, normalize) = (!mode.written, mode.normalize);
+    if let Some((wp, rows)) = previous {
+        if wp != 0.0 {
+            for (ar, pr) in acc_block.chunks_exact_mut(d).zip(rows.chunks_exact(d)) {
+                put_row(ar, pr, wp, normalize, assign);
+            }
+            assign = false;
+        } else if w == 0.0 {
+            acc_block.fill(0.0);
+        }
+    }
+    if w != 0.0 {
+        for (ar, yr) in acc_block.chunks_exact_mut(d).zip(y_block.chunks_exact(d)) {
+            put_row(ar, yr, w, normalize, assign);
+        }
+    }
+}
+
+/// `buf` split into the rows of each range (`width` values per row), or `None`
+/// for every range without a buffer.
+fn split_rows_optional<'a>(
+    buf: Option<&'a mut [f32]>,
+    ranges: &[Range<usize>],
+    width: usize,
+) -> Vec<Option<&'a mut [f32]>> {
+    match buf {
+        Some(buf) => split_rows_mut(buf, ranges, width)
+            .into_iter()
+            .map(Some)
+            .collect(),
+        None => ranges.iter().map(|_| None).collect(),
+    }
 }
 
 /// Largest projection density `1/s` at which `N_0` is kept as entry lists and the

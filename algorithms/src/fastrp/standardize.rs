@@ -114,29 +114,33 @@ impl ColumnScaling {
 
 /// Divides `row` by its L2 norm (computed in f64); a zero row stays zero.
 pub fn normalize_row(row: &mut [f32]) {
-    let norm = sum_of_squares_f64(row).sqrt();
+    let norm = sum_of_squares::<f64>(row).sqrt();
     if norm > 0.0 {
         row.iter_mut().for_each(|x| *x = (*x as f64 / norm) as f32);
     }
 }
 
-/// `sum_i x_i^2` in f64, in eight interleaved partial sums combined in a fixed
-/// order: the same result for any thread count, and vector instructions instead of
-/// one chain of dependent additions.
+/// `sum_i x_i^2` accumulated in `A` (f32 or f64), in eight interleaved partial
+/// sums combined in a fixed order: the same result for any thread count, and
+/// vector instructions instead of one chain of dependent additions.
 #[inline]
-fn sum_of_squares_f64(values: &[f32]) -> f64 {
-    let mut lanes = [0f64; 8];
+pub(super) fn sum_of_squares<A>(values: &[f32]) -> A
+where
+    A: Copy + Default + From<f32> + std::ops::Add<Output = A> + std::ops::Mul<Output = A>,
+{
+    let square = |x: f32| A::from(x) * A::from(x);
+    let mut lanes = [A::default(); 8];
     let chunks = values.chunks_exact(8);
     let rest = chunks.remainder();
     for c in chunks {
         for t in 0..8 {
-            lanes[t] += c[t] as f64 * c[t] as f64;
+            lanes[t] = lanes[t] + square(c[t]);
         }
     }
     let mut total = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5]))
         + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
     for &x in rest {
-        total += x as f64 * x as f64;
+        total = total + square(x);
     }
     total
 }
