@@ -9,13 +9,9 @@ use spargraph::load::{load_graph, LoadOptions};
 use std::hint::black_box;
 use std::time::Instant;
 
-fn flag(args: &[String], name: &str, default: usize) -> usize {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "support/args.rs"]
+mod args;
+use args::flag;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

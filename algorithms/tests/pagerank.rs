@@ -867,7 +867,7 @@ fn big_case(directed: bool) -> Case {
     for _ in 0..60_000 {
         let u = rng.below(n as u64) as u32;
         let v = rng.below(n as u64) as u32;
-        if u % 11 == 0 || (!directed && v % 11 == 0) {
+        if u.is_multiple_of(11) || (!directed && v.is_multiple_of(11)) {
             continue;
         }
         edges.push((u, v));

@@ -235,7 +235,7 @@ pub fn cosine_scores(
     dim: usize,
     pairs: &[(u32, u32)],
 ) -> Result<Vec<f64>, AlgorithmError> {
-    if dim == 0 || x.len() % dim != 0 {
+    if dim == 0 || !x.len().is_multiple_of(dim) {
         return Err(AlgorithmError::Mismatch(format!(
             "{} embedding values do not form rows of dimension {dim}",
             x.len()

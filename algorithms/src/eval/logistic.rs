@@ -297,7 +297,7 @@ pub(crate) struct Design<'a> {
 impl<'a> Design<'a> {
     pub(crate) fn new(x: &'a [f32], dim: usize, rows: &'a [u32]) -> Result<Self, AlgorithmError> {
         check_at_least_one("dimension", dim)?;
-        if x.len() % dim != 0 {
+        if !x.len().is_multiple_of(dim) {
             return Err(AlgorithmError::Mismatch(format!(
                 "feature matrix of {} values is not a whole number of rows of {dim}",
                 x.len()

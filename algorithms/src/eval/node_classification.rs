@@ -295,7 +295,7 @@ fn check_inputs(
     labels: &[Vec<u32>],
     n_labels: usize,
 ) -> Result<(), AlgorithmError> {
-    if dim == 0 || x.len() % dim != 0 || x.len() / dim != labels.len() {
+    if dim == 0 || !x.len().is_multiple_of(dim) || x.len() / dim != labels.len() {
         return Err(AlgorithmError::Mismatch(format!(
             "{} embedding values of dimension {dim} for {} labelled-or-not nodes",
             x.len(),

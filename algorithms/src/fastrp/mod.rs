@@ -16,8 +16,11 @@
 //! final standardisation) and Neo4j GDS's FastRP (`s = 3`, `nodeSelfInfluence` as
 //! `w_0`, `propertyRatio` with node features, orientation). The powers run on the
 //! engine's SpMM, fused with the normalisation and the weighted sum while each block
-//! of rows is still in cache. Memory: three `n x dim` f32 matrices besides the graph,
-//! two when only the last two powers have weights (as with the defaults).
+//! of rows is still in cache. With the reference's `s = sqrt(n)`, `N_0` is kept as
+//! entry lists and the first hop gathers those; on CPUs with AVX-512, `N_1` too stays
+//! compressed (as [`MaskedRows`]) while the rows the second hop gathers are
+//! expected to be mostly zeros. Memory: three `n x dim` f32 matrices besides the
+//! graph, two when only the last two powers have weights (as with the defaults).
 //!
 //! ```
 //! use spargraph_algorithms::fastrp::{fastrp, FastRpConfig};
@@ -39,7 +42,10 @@ pub use config::{FastRpConfig, Orientation, Sparsity};
 use crate::error::AlgorithmError;
 use projection::{feature_projection, for_each_sparse_entry, sparse_random_row};
 use rayon::prelude::*;
-use spargraph_engine::kernels::{row_sums, spmm_range, Normalization, Operator};
+use spargraph_engine::kernels::{
+    masked_spmm_is_vectorised, row_sums, spmm_masked_range, spmm_range, MaskedRows, MaskedRowsPart,
+    Normalization, Operator,
+};
 use spargraph_engine::memory::zeroed_f32;
 use spargraph_engine::partition::{aligned_ranges, balanced_ranges, default_parts, split_rows_mut};
 use spargraph_engine::symmetrize::symmetrize;
@@ -114,6 +120,16 @@ pub fn oriented_adjacency(graph: &Graph, orientation: Orientation) -> Cow<'_, Cs
     }
 }
 
+/// The transpose of [`oriented_adjacency`] (`a`, already built): itself when it is
+/// symmetric.
+fn transposed_adjacency<'a>(graph: &'a Graph, orientation: Orientation, a: &'a Csr) -> &'a Csr {
+    match (graph.is_directed(), orientation) {
+        (true, Orientation::Natural) => graph.incoming(),
+        (true, Orientation::Reverse) => graph.out(),
+        _ => a,
+    }
+}
+
 fn mismatch(msg: String) -> AlgorithmError {
     AlgorithmError::Mismatch(msg)
 }
@@ -160,8 +176,19 @@ pub fn fastrp_with(
         // Only the first hop gathers entries: N_1 already has about
         // degree * dim / s entries per row, where scattered scalar adds lose to the
         // vectorised dense SpMM (measured on R-MAT 16, soc-Slashdot and sbm100k).
+        // While it is still mostly zeros, N_1 is kept as masked rows, which the
+        // second hop expands 16 lanes at a time from cache instead of gathering
+        // dense rows from memory.
         if let Some((&w1, rest)) = weights.split_first() {
-            let dense = first_hop_sparse(
+            let masked = !rest.is_empty()
+                && MaskedRows::supports(d)
+                && masked_spmm_is_vectorised()
+                && gathered_first_hop_density(
+                    &a,
+                    transposed_adjacency(graph, config.orientation, &a),
+                    s,
+                ) <= MASKED_FIRST_HOP_MAX_DENSITY;
+            let n1 = first_hop_sparse(
                 &a,
                 &degrees,
                 &n0,
@@ -172,11 +199,12 @@ pub fn fastrp_with(
                     normalize: config.normalize_iterations,
                     written: config.self_influence != 0.0,
                 },
+                masked,
             );
             drop(n0);
             gathered = propagate(
                 &a,
-                dense,
+                n1,
                 &mut values,
                 d,
                 rest,
@@ -200,7 +228,7 @@ pub fn fastrp_with(
         }
         gathered = propagate(
             &a,
-            current,
+            Rows::Dense(current),
             &mut values,
             d,
             weights,
@@ -438,7 +466,7 @@ const SUB_BLOCK: usize = 256;
 /// sums are the same, in the same order.
 fn propagate(
     a: &Csr,
-    n0: Vec<f32>,
+    n0: Rows,
     acc: &mut Vec<f32>,
     d: usize,
     weights: &[f32],
@@ -471,7 +499,10 @@ fn propagate(
             // `next` holds the dead power before the last two: build the embedding there.
             std::mem::swap(acc, &mut next);
         }
-        let previous = (last && defer).then(|| (weights[q - 2], current.as_slice()));
+        let previous = match (&current, last && defer) {
+            (Rows::Dense(rows), true) => Some((weights[q - 2], rows.as_slice())),
+            _ => None,
+        };
         let slots: Vec<Option<&mut [f64]>> = match moments.as_deref_mut() {
             Some(m) if last => m.split_mut(&block_ranges).into_iter().map(Some).collect(),
             _ => ranges.iter().map(|_| None).collect(),
@@ -483,10 +514,25 @@ fn propagate(
         );
         mode.written |= !deferred && (w != 0.0 || previous.is_some());
         if !last {
-            std::mem::swap(&mut current, &mut next);
+            let computed = Rows::Dense(std::mem::take(&mut next));
+            next = match std::mem::replace(&mut current, computed) {
+                Rows::Dense(dead) => dead,
+                // Masked rows only ever feed the first of these powers; a buffer
+                // for the next output (or the embedding) is needed only if one
+                // more power follows this next one, or to build the embedding in.
+                Rows::Masked(_) if i + 2 < q || defer => zeroed_f32(n * d),
+                Rows::Masked(_) => Vec::new(),
+            };
         }
     }
     moments.is_some()
+}
+
+/// A power's input: dense row-major rows, or (for `N_1` while it is mostly
+/// zeros) masked rows.
+enum Rows {
+    Dense(Vec<f32>),
+    Masked(MaskedRows),
 }
 
 /// One power `Y = M X` over the row `ranges`: into `out` when given (else each
@@ -499,7 +545,7 @@ fn power(
     a: &Csr,
     op: &Operator<f32>,
     ranges: &[Range<usize>],
-    x: &[f32],
+    x: &Rows,
     out: Option<&mut Vec<f32>>,
     acc: Option<&mut [f32]>,
     d: usize,
@@ -526,7 +572,10 @@ fn power(
                     Some(y) => &mut y[off..off + len],
                     None => &mut scratch[..len],
                 };
-                spmm_range(a, op, start..end, x, d, y_block);
+                match x {
+                    Rows::Dense(x) => spmm_range(a, op, start..end, x, d, y_block),
+                    Rows::Masked(x) => spmm_masked_range(a, op, start..end, x, y_block),
+                }
                 if let Some(acc_rows) = acc_rows.as_deref_mut() {
                     let acc_block = &mut acc_rows[off..off + len];
                     let previous_rows = previous.map(|(wp, np)| (wp, &np[start * d..end * d]));
@@ -683,10 +732,28 @@ fn add_sparse_rows(acc: &mut [f32], n0: &SparseRows, d: usize, weight: f32, norm
         });
 }
 
+/// Row `u` of `N_1 = D^-1 A N_0` into `yr`, with `N_0` given as entry lists: the
+/// neighbours' entries summed in CSR order (the same sums, in the same order, as
+/// the dense SpMM), then scaled by `1 / degree`. `degrees` are the row sums of `a`.
+#[inline]
+fn first_hop_row(a: &Csr, degrees: &[f64], x: &SparseRows, u: usize, yr: &mut [f32]) {
+    // Written before it is read (see `put_row`).
+    yr.fill(0.0);
+    for (v, weight) in a.row_entries(u) {
+        let (cols, vals) = x.row(v as usize);
+        for (&c, &xv) in cols.iter().zip(vals) {
+            yr[c as usize] += weight * xv;
+        }
+    }
+    if degrees[u] > 0.0 {
+        let inv = (1.0 / degrees[u]) as f32;
+        yr.iter_mut().for_each(|x| *x *= inv);
+    }
+}
+
 /// `N_1 = D^-1 A N_0` with `N_0` given as entry lists, adding `w_1 N_1`
-/// (normalised) to `acc`; returns `N_1` dense. `degrees` are the row sums of `a`.
-/// Each row sums its neighbours' entries
-/// in CSR order (the same sums, in the same order, as the dense SpMM).
+/// (normalised) to `acc`. Returns `N_1` densely, or as [`MaskedRows`] when `masked`.
+#[allow(clippy::too_many_arguments)]
 fn first_hop_sparse(
     a: &Csr,
     degrees: &[f64],
@@ -695,12 +762,36 @@ fn first_hop_sparse(
     d: usize,
     w: f32,
     mode: SumMode,
-) -> Vec<f32> {
+    masked: bool,
+) -> Rows {
     let n = a.n_rows();
-    let mut out = zeroed_f32(n * d);
     let ranges = balanced_ranges(a.offsets(), default_parts(n), 2);
-    let outs = split_rows_mut(&mut out, &ranges, d);
     let accs = split_rows_mut(acc, &ranges, d);
+    let add = |i: usize, yr: &[f32], acc_rows: &mut [f32]| {
+        if w != 0.0 {
+            let acc_row = &mut acc_rows[i * d..(i + 1) * d];
+            put_row(acc_row, yr, w, mode.normalize, !mode.written);
+        }
+    };
+    if masked {
+        let parts: Vec<MaskedRowsPart> = ranges
+            .par_iter()
+            .zip(accs)
+            .map(|(r, acc_rows)| {
+                let mut part = MaskedRowsPart::new(d);
+                let mut yr = vec![0f32; d];
+                for u in r.clone() {
+                    first_hop_row(a, degrees, x, u, &mut yr);
+                    add(u - r.start, &yr, acc_rows);
+                    part.push_row(&yr);
+                }
+                part
+            })
+            .collect();
+        return Rows::Masked(MaskedRows::from_parts(d, parts));
+    }
+    let mut out = zeroed_f32(n * d);
+    let outs = split_rows_mut(&mut out, &ranges, d);
     ranges
         .par_iter()
         .zip(outs)
@@ -709,25 +800,37 @@ fn first_hop_sparse(
             for u in r.clone() {
                 let i = u - r.start;
                 let yr = &mut y[i * d..(i + 1) * d];
-                // Written before it is read (see `put_row`).
-                yr.fill(0.0);
-                for (v, weight) in a.row_entries(u) {
-                    let (cols, vals) = x.row(v as usize);
-                    for (&c, &xv) in cols.iter().zip(vals) {
-                        yr[c as usize] += weight * xv;
-                    }
-                }
-                if degrees[u] > 0.0 {
-                    let inv = (1.0 / degrees[u]) as f32;
-                    yr.iter_mut().for_each(|x| *x *= inv);
-                }
-                if w != 0.0 {
-                    let acc_row = &mut acc_rows[i * d..(i + 1) * d];
-                    put_row(acc_row, yr, w, mode.normalize, !mode.written);
-                }
+                first_hop_row(a, degrees, x, u, yr);
+                add(i, yr, acc_rows);
             }
         });
-    out
+    Rows::Dense(out)
+}
+
+/// Largest expected share of non-zeros in the rows of `N_1` that the second hop
+/// gathers (see [`gathered_first_hop_density`]) at which `N_1` is kept as
+/// [`MaskedRows`]. Measured (`examples/masked_spmm_timing`, second hop alone, d =
+/// 128): masked took 0.5x the dense time on sbm100k (6.6 % by this estimate),
+/// about 1x on soc-Slashdot (36 %) and 1.5x on R-MAT 16 (68 %).
+const MASKED_FIRST_HOP_MAX_DENSITY: f64 = 0.2;
+
+/// An upper bound on the share of non-zero entries in the rows of
+/// `N_1 = D^-1 A N_0` that the next product gathers, when each entry of `N_0` is
+/// non-zero with probability `1 / s`: row `j` has at most `min(1, len_j / s)` of
+/// its entries non-zero (`len_j` its entries in `a`), and is gathered once per
+/// entry of column `j` of `a`, which is row `j`'s length in `transposed`.
+fn gathered_first_hop_density(a: &Csr, transposed: &Csr, s: f64) -> f64 {
+    let (mut weighted, mut total) = (0.0, 0.0);
+    for j in 0..a.n_rows() {
+        let gathers = transposed.row_len(j) as f64;
+        weighted += gathers * (a.row_len(j) as f64 / s).min(1.0);
+        total += gathers;
+    }
+    if total > 0.0 {
+        weighted / total
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Sparse kernels shared by the algorithms: SpMV, SpMM, degree normalisations,
-//! degrees and transpose.
+//! Sparse kernels shared by the algorithms: SpMV, SpMM (with a dense or a masked
+//! sparse-row right-hand side), degree normalisations, degrees and transpose.
 //!
 //! Each kernel exists in two forms: `*_range`, which computes the output rows of
 //! one contiguous row range from an explicit input (what one worker of a
@@ -9,6 +9,7 @@
 //! by one sequential loop in CSR order.
 
 mod degree;
+mod masked;
 mod operator;
 mod scalar;
 mod spmm;
@@ -17,6 +18,7 @@ mod spmv;
 mod transpose;
 
 pub use degree::{column_sums, degrees, row_sums};
+pub use masked::{masked_spmm_is_vectorised, spmm_masked_range, MaskedRows, MaskedRowsPart};
 pub use operator::{Normalization, Operator};
 pub use scalar::Real;
 pub use spmm::{spmm, spmm_into, spmm_range};

@@ -146,7 +146,7 @@ fn tile_width<T, const WIDE: bool>(d: usize) -> usize {
     widths
         .iter()
         .copied()
-        .find(|&w| d >= w && d % w == 0)
+        .find(|&w| d >= w && d.is_multiple_of(w))
         .unwrap_or(0)
 }
 

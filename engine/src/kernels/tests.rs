@@ -282,3 +282,74 @@ proptest! {
         }
     }
 }
+
+/// A dense `n x d` matrix of which about `density` of the entries are non-zero
+/// (a few of them negative zeros, which the masked form drops).
+fn sparse_dense(n: usize, d: usize, density: f64, seed: u64) -> Vec<f32> {
+    let mut rng = crate::rng::Xoshiro256PlusPlus::from_seed_and_stream(seed, 0);
+    (0..n * d)
+        .map(|_| {
+            let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            if u < density {
+                ((rng.next_u64() % 2001) as f32 - 1000.0) / 37.0
+            } else if u < density + 0.01 {
+                -0.0
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn masked_rows_round_trip(n in 0usize..20, chunks in 1usize..10, density in 0.0f64..1.0, seed in 0u64..1000) {
+        let d = 16 * chunks;
+        let x = sparse_dense(n, d, density, seed);
+        let m = MaskedRows::from_dense(&x, d);
+        prop_assert_eq!(m.n_rows(), n);
+        prop_assert_eq!(m.nnz(), x.iter().filter(|v| **v != 0.0).count());
+        let back = m.to_dense();
+        prop_assert_eq!(back.len(), x.len());
+        for (a, b) in back.iter().zip(&x) {
+            // Zeros come back as +0.
+            prop_assert_eq!(a.to_bits(), if *b == 0.0 { 0 } else { b.to_bits() });
+        }
+    }
+
+    #[test]
+    fn masked_spmm_is_bit_identical_to_dense(a in matrices(), norm in norms(), loops in any::<bool>(),
+                                             chunks in prop_oneof![Just(1usize), Just(3), Just(4), Just(8), Just(9)],
+                                             density in 0.0f64..1.0, seed in 0u64..1000, split in 0usize..30) {
+        let (n, d) = (a.n_rows(), 16 * chunks);
+        let x = sparse_dense(n, d, density, seed);
+        let op = Operator::<f32>::new(&a, norm, loops);
+        let mut dense = vec![0f32; n * d];
+        spmm_range(&a, &op, 0..n, &x, d, &mut dense);
+        let m = MaskedRows::from_parts(d, {
+            // Built from two blocks, as workers do.
+            let cut = split.min(n);
+            let mut first = MaskedRowsPart::new(d);
+            let mut second = MaskedRowsPart::new(d);
+            for (i, row) in x.chunks_exact(d).enumerate() {
+                if i < cut { first.push_row(row) } else { second.push_row(row) }
+            }
+            vec![first, second]
+        });
+        let mut masked = vec![f32::NAN; n * d];
+        spmm_masked_range(&a, &op, 0..n, &m, &mut masked);
+        let mut portable = vec![f32::NAN; n * d];
+        super::masked::spmm_masked_portable(&a, &op, 0..n, &m, &mut portable);
+        for i in 0..n * d {
+            prop_assert_eq!(masked[i].to_bits(), dense[i].to_bits(), "vectorised, entry {}", i);
+            prop_assert_eq!(portable[i].to_bits(), dense[i].to_bits(), "portable, entry {}", i);
+        }
+        // A sub-range writes the same rows.
+        let cut = split.min(n);
+        let mut part = vec![f32::NAN; (n - cut) * d];
+        spmm_masked_range(&a, &op, cut..n, &m, &mut part);
+        prop_assert_eq!(&part[..], &masked[cut * d..]);
+    }
+}
