@@ -12,7 +12,8 @@ Pairs compared (anchor task -> spargraph measurement of `spargraph bench`):
   gnn/torch_sparse_mm_d64  -> spmm_d64
   gnn/torch_sparse_mm_d256 -> spmm_d256
 With --pagerank: pagerank/* -> pagerank, ppr1/* -> ppr1, ppr64/* -> ppr64.
-With --fastrp: fastrp/scipy_d128 -> fastrp_d128 (same configuration; compute only).
+With --fastrp: fastrp/scipy_d128 -> fastrp_d128 (same configuration; compute only)
+and -> fastrp_d128_defaults (spargraph's defaults: one more pass).
 With --communities: community/networkit_PLM and community/igraph_leiden -> leiden
 (modularity, default settings; the note gives both modularities);
 hierarchy/sknetwork_Paris -> hierarchy_bottom_up and hierarchy_paris.
@@ -45,12 +46,13 @@ PAGERANK_PAIRS = [
     ("ppr1/igraph_prpack", "ppr1"),
     ("ppr64/scipy_block_power", "ppr64"),
 ]
-# With --fastrp: FastRP at dim 128, the anchors' configuration (weights 0,0,1,6,
-# beta -0.9, s = sqrt(n), per-power L2 normalisation, final standardisation);
-# spargraph runs its defaults, which add a final row normalisation (one more
-# pass; its beta of -0.1 changes no work).
+# With --fastrp: FastRP at dim 128 in the anchors' configuration (weights 0,0,1,6,
+# beta -0.9, s = sqrt(n), per-power L2 normalisation, final standardisation), and
+# spargraph's defaults, which add a final row normalisation and a second
+# standardisation (their beta of -0.1 changes no work).
 FASTRP_PAIRS = [
     ("fastrp/scipy_d128", "fastrp_d128"),
+    ("fastrp/scipy_d128", "fastrp_d128_defaults"),
 ]
 # With --communities: Leiden (modularity, default settings) against the modularity
 # clusterers; the note gives both modularities.
