@@ -552,12 +552,12 @@ fn default_tolerance_reports_convergence_and_respects_error_bound() {
             Dangling::Uniform,
         );
         assert!(
-            r.converged && r.last_change <= cfg.tolerance,
+            r.converged && r.last_change <= cfg.change_limit(),
             "{}",
             case.name
         );
-        // Documented: L1 error to the fixed point <= tolerance * d / (1 - d).
-        let bound = cfg.tolerance * cfg.damping / (1.0 - cfg.damping) + 1e-14;
+        // Documented: L1 error to the fixed point <= tolerance.
+        let bound = cfg.tolerance + 1e-14;
         let err = l1(&r.scores, &expected);
         assert!(
             err <= bound,

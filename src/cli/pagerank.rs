@@ -57,9 +57,9 @@ pub struct PowerArgs {
     /// Damping factor: probability of following an edge (reset probability = 1 - damping).
     #[arg(long, default_value_t = 0.85)]
     pub damping: f64,
-    /// Stop when the L1 change between iterates (or, with conjugate gradients, the
-    /// residual divided by the damping) is at most this; the L1 error is then at most
-    /// tolerance * damping / (1 - damping).
+    /// Bound on the L1 error to the exact scores: power iteration stops when its L1
+    /// change is at most tolerance * (1 - damping) / damping, conjugate gradients
+    /// when the residual is at most tolerance * (1 - damping).
     #[arg(long, default_value_t = 1e-9)]
     pub tolerance: f64,
     /// Iteration cap.

@@ -31,9 +31,10 @@
 //! are the same as with `f64` directions).
 //!
 //! Stopping: the residual `r = (1 - d) p - (I - d W D^-1) x` is the change one power
-//! iteration would make from `x`, so the run stops, like power iteration, when its
-//! L1 norm is at most the tolerance times `d`; the L1 error is then at most
-//! `tolerance * d / (1 - d)`, the bound power iteration gives. Reductions run over a
+//! iteration would make from `x`; the iteration is a contraction by `d` in L1, so
+//! the L1 error of `x` is at most `|r|_1 / (1 - d)`, and the run stops when `|r|_1`
+//! is at most the given limit (`tolerance * (1 - d)` for an error bound of
+//! `tolerance`, [`super::PageRankConfig::residual_limit`]). Reductions run over a
 //! fixed partition of the rows in a fixed order, and each column's arithmetic does
 //! not depend on the block it is in: results are bit-identical for any thread count
 //! and block size.
@@ -111,14 +112,14 @@ pub(super) fn applies(
 const ROWS_PER_PART: usize = 2048;
 
 /// Solves the PageRank system for each column in `cols` (block width `cols.len()`),
-/// each stopping on its own when its residual's L1 norm is at most `tolerance * d`
+/// each stopping on its own when its residual's L1 norm is at most `residual_limit`
 /// or after `max_iterations` products.
 pub(super) fn solve(
     g: &Graph,
     tr: &Transition,
     cols: &[Column<'_>],
     damping: f64,
-    tolerance: f64,
+    residual_limit: f64,
     max_iterations: usize,
 ) -> CgBlock {
     let n = g.n_nodes();
@@ -175,7 +176,7 @@ pub(super) fn solve(
             }
         }
     });
-    let stop = tolerance * d;
+    let stop = residual_limit;
     let mut done: Vec<Option<usize>> = l1.iter().map(|&e| (e <= stop).then_some(0)).collect();
     let mut iterations = 0;
     while iterations < max_iterations && done.iter().any(Option::is_none) {

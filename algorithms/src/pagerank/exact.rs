@@ -31,7 +31,7 @@ pub struct PageRankResult {
     /// L1 change of the last iteration (power iteration), or the L1 norm of the last
     /// residual, the change one power iteration would make (conjugate gradients).
     pub last_change: f64,
-    /// Whether the change fell to the tolerance before the iteration cap.
+    /// Whether the error bound fell to the tolerance before the iteration cap.
     pub converged: bool,
 }
 
@@ -76,7 +76,7 @@ fn pagerank_on_pool(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult
     }
     let r = power_uniform(g, &tr, config);
     Ok(PageRankResult {
-        converged: r.last_change <= config.tolerance,
+        converged: r.last_change <= config.change_limit(),
         scores: r.scores,
         iterations: r.iterations,
         last_change: r.last_change,
@@ -114,7 +114,7 @@ fn personalized_on_pool(
     )
     .remove(0);
     Ok(PageRankResult {
-        converged: r.last_change <= config.tolerance,
+        converged: r.last_change <= config.change_limit(),
         scores: r.scores,
         iterations: r.iterations,
         last_change: r.last_change,
@@ -205,7 +205,7 @@ fn solve_cg(
         tr,
         cols,
         config.damping,
-        config.tolerance,
+        config.residual_limit(),
         config.max_iterations,
     )
 }
@@ -263,7 +263,7 @@ fn power_uniform(g: &Graph, tr: &Transition, config: &PageRankConfig) -> ColumnR
             .collect();
         change = partial.iter().sum();
         std::mem::swap(&mut x, &mut y);
-        if change <= config.tolerance {
+        if change <= config.change_limit() {
             break;
         }
     }
@@ -356,7 +356,7 @@ fn power_block(
         let changes = l1_changes(&x[..n * ba], &y[..n * ba], ba);
         std::mem::swap(&mut x, &mut y);
         let finished: Vec<usize> = (0..ba)
-            .filter(|&j| changes[j] <= config.tolerance || iterations >= config.max_iterations)
+            .filter(|&j| changes[j] <= config.change_limit() || iterations >= config.max_iterations)
             .collect();
         if finished.is_empty() {
             continue;
