@@ -31,6 +31,26 @@ const CHUNK: usize = 16;
 /// in column order. Built from rows with [`MaskedRowsPart`] and
 /// [`MaskedRows::from_parts`]; `d` must be a positive multiple of 16
 /// ([`MaskedRows::supports`]).
+///
+/// ```
+/// use spargraph_engine::builder::{build_graph, BuildOptions};
+/// use spargraph_engine::kernels::{spmm_masked_range, spmm_range, MaskedRows, Normalization, Operator};
+///
+/// let g = build_graph(3, &[0, 1], &[1, 2], None, &BuildOptions::undirected()).unwrap();
+/// // A 3 x 16 matrix with two non-zeros.
+/// let mut x = vec![0f32; 3 * 16];
+/// x[5] = 2.0;
+/// x[2 * 16 + 15] = -1.0;
+/// let masked = MaskedRows::from_dense(&x, 16);
+/// assert_eq!(masked.nnz(), 2);
+/// let op = Operator::new(g.out(), Normalization::Row, false);
+/// let (mut dense_y, mut masked_y) = (vec![0f32; 3 * 16], vec![0f32; 3 * 16]);
+/// spmm_range(g.out(), &op, 0..3, &x, 16, &mut dense_y);
+/// spmm_masked_range(g.out(), &op, 0..3, &masked, &mut masked_y);
+/// assert_eq!(dense_y, masked_y); // node 1 averages rows 0 and 2
+/// assert_eq!(masked_y[16 + 5], 1.0);
+/// assert_eq!(masked_y[16 + 15], -0.5);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaskedRows {
     n_rows: usize,
