@@ -4,24 +4,16 @@
 //!
 //! `cargo run --release --example fastrp_timing -- GRAPH.parquet [--reps N]`
 use spargraph::algorithms::fastrp::{fastrp, FastRpConfig};
-use spargraph::load::{load_graph, LoadOptions};
 use std::hint::black_box;
 use std::time::Instant;
 
+#[path = "support/args.rs"]
+mod args;
+use args::{flag, graph_and_args};
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args
-        .first()
-        .expect("usage: fastrp_timing GRAPH.parquet [--reps N]");
-    let reps: usize = args
-        .iter()
-        .position(|a| a == "--reps")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(9);
-    let g = load_graph(std::path::Path::new(path), &LoadOptions::default())
-        .expect("load")
-        .graph;
+    let (g, args) = graph_and_args("fastrp_timing GRAPH.parquet [--reps N]");
+    let reps = flag(&args, "--reps", 9);
     let variants = [false, true];
     let mut times = vec![Vec::new(); variants.len()];
     for rep in 0..=reps {

@@ -9,23 +9,16 @@ use spargraph::engine::kernels::{
 };
 use spargraph::engine::memory::zeroed_f32;
 use spargraph::engine::partition::{balanced_ranges, default_parts, split_rows_mut};
-use spargraph::load::{load_graph, LoadOptions};
 use std::hint::black_box;
 use std::time::Instant;
 
 #[path = "support/args.rs"]
 mod args;
-use args::flag;
+use args::{flag, graph_and_args};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args
-        .first()
-        .expect("usage: masked_spmm_timing GRAPH.parquet [--dim D] [--reps N]");
+    let (g, args) = graph_and_args("masked_spmm_timing GRAPH.parquet [--dim D] [--reps N]");
     let (d, reps) = (flag(&args, "--dim", 128), flag(&args, "--reps", 30));
-    let g = load_graph(std::path::Path::new(path), &LoadOptions::default())
-        .expect("load")
-        .graph;
     let a = g.out();
     let n = g.n_nodes();
     let s = (n as f64).sqrt();

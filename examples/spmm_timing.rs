@@ -5,23 +5,16 @@
 //! `cargo run --release --example spmm_timing -- GRAPH.parquet [--dim D] [--reps N]`
 use spargraph::engine::kernels::{spmm_into, Normalization, Operator};
 use spargraph::engine::memory::zeroed_f32;
-use spargraph::load::{load_graph, LoadOptions};
 use std::hint::black_box;
 use std::time::Instant;
 
 #[path = "support/args.rs"]
 mod args;
-use args::flag;
+use args::{flag, graph_and_args};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args
-        .first()
-        .expect("usage: spmm_timing GRAPH.parquet [--dim D] [--reps N]");
+    let (g, args) = graph_and_args("spmm_timing GRAPH.parquet [--dim D] [--reps N]");
     let (d, reps) = (flag(&args, "--dim", 128), flag(&args, "--reps", 30));
-    let g = load_graph(std::path::Path::new(path), &LoadOptions::default())
-        .expect("load")
-        .graph;
     let n = g.n_nodes();
     // Huge pages, as the binary's allocator (mimalloc) gives such large buffers.
     let mut x = zeroed_f32(n * d);

@@ -19,7 +19,7 @@
 //! (a sum that starts at `+0` never becomes `-0`, and the coefficients are finite).
 
 use super::operator::Operator;
-use super::spmm::check_shapes;
+use super::spmm::{check_shapes, coefficient as spmm_coefficient};
 use crate::csr::Csr;
 use std::ops::Range;
 
@@ -268,15 +268,11 @@ fn add_row_portable(x: &MaskedRows, i: usize, s: Option<f32>, acc: &mut [f32]) {
 }
 
 /// The coefficient of entry `k` (column `j`) of a row, as [`super::spmm_range`]
-/// applies it: `None` when the row's values are added as they are.
+/// applies it ([`super::spmm::coefficient`]): `None` when the row's values are
+/// added as they are.
 #[inline(always)]
 fn coefficient(weights: Option<&[f32]>, right: Option<&[f32]>, k: usize, j: usize) -> Option<f32> {
-    match (weights, right) {
-        (None, None) => None,
-        (Some(w), None) => Some(w[k]),
-        (None, Some(r)) => Some(r[j]),
-        (Some(w), Some(r)) => Some(w[k] * r[j]),
-    }
+    (weights.is_some() || right.is_some()).then(|| spmm_coefficient(weights, right, k, j))
 }
 
 /// Computes rows `rows` of `Y = L (A + sI) R X` into `y` (`rows.len() x d`), where
@@ -464,15 +460,6 @@ unsafe fn tile<const C: usize>(x: &MaskedRows, entries: &Entries, yr: &mut [f32]
         let (masks, values) = x.row(j);
         let mut p = values.as_ptr() as *const f32;
         let s = entries.coefficient(k, j);
-        if values.len() == C * CHUNK {
-            // A row without zeros (a hub's, often): plain loads.
-            for (c, acc_c) in acc.iter_mut().enumerate() {
-                // SAFETY: the row holds 16 C values.
-                let v = _mm512_loadu_ps(p.add(c * CHUNK));
-                *acc_c = add_scaled(*acc_c, s, v);
-            }
-            continue;
-        }
         for (c, acc_c) in acc.iter_mut().enumerate() {
             let m = chunk_mask(masks, c);
             // SAFETY: see `expand_chunk`.

@@ -153,7 +153,12 @@ fn tile_width<T, const WIDE: bool>(d: usize) -> usize {
 /// The coefficient of entry `k` of a row: its weight times the right scaling of
 /// its column (1 when neither exists).
 #[inline(always)]
-fn coefficient<T: Real>(weights: Option<&[f32]>, right: Option<&[T]>, k: usize, j: usize) -> T {
+pub(super) fn coefficient<T: Real>(
+    weights: Option<&[f32]>,
+    right: Option<&[T]>,
+    k: usize,
+    j: usize,
+) -> T {
     match (weights, right) {
         (None, None) => T::ONE,
         (Some(w), None) => T::from_f32(w[k]),
