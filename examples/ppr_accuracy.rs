@@ -1,7 +1,7 @@
 //! PowerWalk accuracy against exact PPR, and its speed against exact single-source
 //! power iteration: the accuracy-versus-time curve over walks R and steps T.
 //!
-//! `cargo run --release --example ppr_accuracy -- GRAPH.parquet [--directed] [--sources 100] [--walks 10,100,1000] [--steps 0,1,2,3]`
+//! `cargo run --release --example ppr_accuracy -- GRAPH.parquet [--directed] [--sources 100] [--walks 10,100,1000] [--steps 0,1,2,3] [--thresholds 1e-7] [--seed 2024]`
 //!
 //! Ground truth: power iteration to an L1 change of 1e-12 (f64), dangling mass back to
 //! the source. Metrics per (R, T), averaged over the sources: L1 error, precision@100
@@ -47,8 +47,9 @@ fn main() {
     .unwrap()
     .graph;
     let n = g.n_nodes();
-    // Sources: uniformly random non-isolated nodes, seeded.
-    let mut rng = Xoshiro256PlusPlus::new(2024);
+    // Sources: uniformly random non-isolated nodes, seeded by `--seed`.
+    let source_seed: u64 = arg("--seed").and_then(|s| s.parse().ok()).unwrap_or(2024);
+    let mut rng = Xoshiro256PlusPlus::new(source_seed);
     let mut sources: Vec<u32> = Vec::new();
     while sources.len() < n_sources {
         let v = rng.gen_range(n as u64) as u32;

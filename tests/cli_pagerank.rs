@@ -163,6 +163,86 @@ fn ppr_methods_agree_and_output_is_sorted() {
     }
 }
 
+/// `source -> dense score vector` of a `ppr` output over `n` nodes (identity ids).
+fn ppr_vectors(path: &Path, n: usize) -> std::collections::BTreeMap<i64, Vec<f64>> {
+    let t = read_table(path, None).unwrap();
+    let (Some(Column::I64(src)), Some(Column::I64(node)), Some(Column::F64(score))) = (
+        t.column("source").cloned(),
+        t.column("node_id").cloned(),
+        t.column("score").cloned(),
+    ) else {
+        panic!("columns of {}", path.display())
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for k in 0..src.len() {
+        out.entry(src[k]).or_insert_with(|| vec![0.0; n])[node[k] as usize] = score[k];
+    }
+    out
+}
+
+/// PowerWalk with the default index and query settings is accurate: mean L1 error
+/// against exact PPR at most 0.025 and precision@100 at least 0.9 over ten sources of
+/// email-Eu-core (undirected). The defaults give about 0.013 here; the earlier
+/// default of two decomposition steps gave 0.049 and fails.
+#[test]
+fn powerwalk_defaults_are_accurate() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dataset("email-eu-core.parquet");
+    let index = dir.path().join("email.pwi");
+    let sources = "1,50,100,200,300,400,500,600,700,800";
+    ok(&[
+        "ppr-index",
+        "--input",
+        &input,
+        "--output",
+        index.to_str().unwrap(),
+    ]);
+    let exact = dir.path().join("exact.parquet");
+    let walk = dir.path().join("walk.parquet");
+    ok(&[
+        "ppr",
+        "--input",
+        &input,
+        "--sources",
+        sources,
+        "--top-k",
+        "0",
+        "--output",
+        exact.to_str().unwrap(),
+    ]);
+    ok(&[
+        "ppr",
+        "--input",
+        &input,
+        "--sources",
+        sources,
+        "--top-k",
+        "0",
+        "--method",
+        "powerwalk",
+        "--index",
+        index.to_str().unwrap(),
+        "--output",
+        walk.to_str().unwrap(),
+    ]);
+    let (exact, walk) = (ppr_vectors(&exact, 1005), ppr_vectors(&walk, 1005));
+    assert_eq!(exact.len(), 10);
+    let top100 = |v: &[f64]| -> std::collections::HashSet<usize> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[b].total_cmp(&v[a]).then(a.cmp(&b)));
+        idx.into_iter().take(100).collect()
+    };
+    let (mut l1_sum, mut precision_sum) = (0.0, 0.0);
+    for (s, e) in &exact {
+        let w = &walk[s];
+        l1_sum += e.iter().zip(w).map(|(x, y)| (x - y).abs()).sum::<f64>();
+        precision_sum += top100(e).intersection(&top100(w)).count() as f64 / 100.0;
+    }
+    let (l1, precision) = (l1_sum / 10.0, precision_sum / 10.0);
+    assert!(l1 <= 0.025, "mean L1 {l1}");
+    assert!(precision >= 0.9, "precision@100 {precision}");
+}
+
 #[test]
 fn index_is_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();

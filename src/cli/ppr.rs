@@ -72,11 +72,13 @@ pub struct PprArgs {
     /// powerwalk: the index built by `spargraph ppr-index` for this graph.
     #[arg(long, value_name = "INDEX")]
     index: Option<PathBuf>,
-    /// powerwalk: exact decomposition steps T before the fingerprints take over.
-    #[arg(long, default_value_t = 2)]
+    /// powerwalk: exact decomposition steps T before the fingerprints take over
+    /// (the fingerprints carry at most damping^T of the mass; more steps, smaller
+    /// error, slower queries).
+    #[arg(long, default_value_t = PowerWalkQueryConfig::default().iterations)]
     iterations: u32,
     /// powerwalk: flow entries below this are dropped.
-    #[arg(long, default_value_t = 1e-7)]
+    #[arg(long, default_value_t = PowerWalkQueryConfig::default().threshold)]
     threshold: f64,
     /// Output Parquet file.
     #[arg(short, long, value_name = "PATH")]
@@ -444,16 +446,16 @@ pub struct PprIndexArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Walks per node (R).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = PowerWalkIndexConfig::default().walks)]
     walks: u32,
     /// Damping: a walk continues with this probability at each step.
-    #[arg(long, default_value_t = 0.85)]
+    #[arg(long, default_value_t = PowerWalkIndexConfig::default().damping)]
     damping: f64,
     /// Longest walk, in steps.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = PowerWalkIndexConfig::default().max_length)]
     max_length: u32,
     /// Drop fingerprint entries below this.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = PowerWalkIndexConfig::default().prune)]
     prune: f64,
     /// Output index file.
     #[arg(short, long, value_name = "PATH")]
