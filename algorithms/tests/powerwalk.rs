@@ -684,6 +684,6 @@ fn empty_graph_and_defaults() {
     let q = PowerWalkQueryConfig::default();
     assert_eq!(
         (q.iterations, q.threshold, q.dangling),
-        (2, 1e-7, Dangling::Source)
+        (7, 1e-7, Dangling::Source)
     );
 }

@@ -87,7 +87,10 @@ enum Command {
     ///
     /// Peak memory: loading, plus for `exact` four `n x block` f64 blocks and the
     /// finished columns (40 bytes per node and source of a block; `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
-    /// index and one f64 vector of n per thread; plus the answers (16 bytes per row).
+    /// index, two f64 vectors of n per thread, and for sources whose flow spreads
+    /// over the graph a block of at most 64 of them (28 bytes per node and source,
+    /// at most 512 MiB) and the transposed index (as large as the index); plus the
+    /// answers (16 bytes per row).
     Ppr(ppr::PprArgs),
     /// Build the PowerWalk index of random-walk fingerprints.
     ///

@@ -50,14 +50,25 @@
 //!
 //! The paper answers a batch of queries in one "shared pass": every vertex keeps a
 //! map source -> flow, and one synchronous vertex-centric sweep per step moves all
-//! sources' flows at once. Here the same arithmetic runs as a parallel sweep over
-//! the sources (rayon), each source computed sequentially with a dense per-thread
-//! accumulator and a touched list, so results do not depend on the thread count
-//! and memory stays `O(n)` per thread instead of `O(n * sources)`.
+//! sources' flows at once. Here each source starts on a *sparse path* (rayon over
+//! the sources, each computed sequentially with a dense per-thread accumulator and
+//! a touched list, `O(n)` memory per thread). Once a source's flow has spread so
+//! far that a step or the fingerprint sum would read a large share of the graph or
+//! of the index, it is handed to a *dense block*: up to 64 such sources of a batch
+//! continue as the columns of an `n x b` matrix, each step one sparse-matrix times
+//! block product, and the fingerprint sums one product with the transposed index,
+//! so the sources share one read of the graph and of the index, as in the paper's
+//! shared pass. Both paths perform the same `f64` operations in the same order, so
+//! an answer has the same bits whichever path, block or thread count computed it.
+//! At the default `T = 7` on soc-Slashdot and R-MAT 16 every source ends in the
+//! dense block; queries there take a third to a quarter of the sparse path's time.
 
 mod build;
+mod dense;
 mod fingerprint;
 mod query;
+#[cfg(test)]
+mod tests;
 
 pub use build::build_index;
 pub use fingerprint::graph_fingerprint;
