@@ -89,7 +89,7 @@ enum Command {
     /// finished columns (40 bytes per node and source of a block; `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
     /// index, two f64 vectors of n per thread, and for sources whose flow spreads
     /// over the graph a block of at most 64 of them (28 bytes per node and source,
-    /// at most 512 MiB) and the transposed index (as large as the index); plus the
+    /// at most 512 MiB or one source) and the transposed index (as large as the index); plus the
     /// answers (16 bytes per row).
     Ppr(ppr::PprArgs),
     /// Build the PowerWalk index of random-walk fingerprints.

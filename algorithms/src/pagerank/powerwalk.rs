@@ -142,9 +142,9 @@ pub struct PowerWalkQueryConfig {
     /// the fingerprints of the seeds directly). The fingerprint term carries at most
     /// `d^T` of the mass. Default 7, where the mean L1 error with the default index
     /// (`R = 100`) over 100 random sources is 0.031-0.033 on soc-Slashdot and 0.025
-    /// on R-MAT scale 16 (`examples/ppr_accuracy`; `T = 2`: 0.36 and 0.14), at about
-    /// 1.5x the speed of exact single-source power iteration. The reference code's
-    /// README uses 6, its default is 10.
+    /// on R-MAT scale 16 (`examples/ppr_accuracy`; `T = 2`: 0.36 and 0.14), in a
+    /// batch at about 4x the speed of exact single-source power iteration. The
+    /// reference code's README uses 6, its default is 10.
     pub iterations: u32,
     /// Entries of the scaled flow `g_{t+1} = d g_t Q` below this are dropped (`>= 0`,
     /// finite; 0 keeps every entry). Default 1e-7.

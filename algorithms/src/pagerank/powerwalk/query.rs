@@ -361,7 +361,7 @@ pub fn query(
 /// transposed index built once per batch when it is cheaper than scattering. The
 /// answers are bit-identical for any number of threads and any batch.
 ///
-/// Memory: `O(n)` per thread, plus the dense block (at most 512 MiB) and, when
+/// Memory: `O(n)` per thread, plus the dense block (at most 512 MiB, or one source) and, when
 /// used, the transposed index (as large as the index).
 ///
 /// The graph fingerprint is computed once per batch; errors:
