@@ -69,7 +69,7 @@ enum Command {
     ///
     /// Peak memory: a few MiB on the embedded graph.
     Demo(demo::DemoArgs),
-    /// Global PageRank (power iteration in f64).
+    /// Global PageRank in f64 (conjugate gradients on undirected graphs, power iteration otherwise).
     ///
     /// Output: Parquet `node_id` (the user's ids), `score` (float64, sums to 1). Example:
     /// `spargraph pagerank --input web.parquet --directed --output pr.parquet`
