@@ -219,15 +219,13 @@ impl Shared<'_> {
             flow.retain(|&(_, x)| x > 0.0 && x >= threshold);
             steps += 1;
         }
-        let sum_work = || -> usize {
-            flow.iter()
-                .map(|&(v, _)| row_len(self.fingerprints, v))
-                .sum()
-        };
+        // Fingerprint entries the sum reads (all of them once propagated densely).
         let sum_work = if dense {
             self.fingerprints.nnz()
         } else {
-            sum_work()
+            flow.iter()
+                .map(|&(v, _)| row_len(self.fingerprints, v))
+                .sum()
         };
         if dense || sum_work > self.strategy.dense_sum_above {
             return Partial::Dense(Handover {
