@@ -199,32 +199,25 @@ fn powerwalk_defaults_are_accurate() {
     ]);
     let exact = dir.path().join("exact.parquet");
     let walk = dir.path().join("walk.parquet");
-    ok(&[
-        "ppr",
-        "--input",
-        &input,
-        "--sources",
-        sources,
-        "--top-k",
-        "0",
-        "--output",
-        exact.to_str().unwrap(),
-    ]);
-    ok(&[
-        "ppr",
-        "--input",
-        &input,
-        "--sources",
-        sources,
-        "--top-k",
-        "0",
-        "--method",
-        "powerwalk",
-        "--index",
-        index.to_str().unwrap(),
-        "--output",
-        walk.to_str().unwrap(),
-    ]);
+    let ppr = |method: &[&str], out: &Path| {
+        let mut args = vec![
+            "ppr",
+            "--input",
+            &input,
+            "--sources",
+            sources,
+            "--top-k",
+            "0",
+        ];
+        args.extend_from_slice(method);
+        args.extend(["--output", out.to_str().unwrap()]);
+        ok(&args);
+    };
+    ppr(&[], &exact);
+    ppr(
+        &["--method", "powerwalk", "--index", index.to_str().unwrap()],
+        &walk,
+    );
     let (exact, walk) = (ppr_vectors(&exact, 1005), ppr_vectors(&walk, 1005));
     assert_eq!(exact.len(), 10);
     let top100 = |v: &[f64]| -> std::collections::HashSet<usize> {

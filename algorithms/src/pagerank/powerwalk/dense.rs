@@ -158,20 +158,14 @@ fn scatter_list(fp: &Csr, flow: &[(u32, f64)]) -> Vec<f64> {
     out
 }
 
-/// `sum_v g(v) FP_v` for column `j` of the rounded flow block, scattered from the
-/// rows of `FP` in ascending `v` (the order of the transposed rows).
+/// `sum_v g(v) FP_v` for column `j` of the rounded flow block: its non-zero
+/// entries, by ascending `v`, through [`scatter_list`].
 fn scatter_column(fp: &Csr, g32: &[f32], b: usize, j: usize) -> Vec<f64> {
-    let mut out = vec![0f64; fp.n_rows()];
-    let values = fp.weights().unwrap_or(&[]);
-    for v in 0..fp.n_rows() {
-        let x = g32[v * b + j];
-        if x == 0.0 {
-            continue;
-        }
-        let r = fp.row_range(v);
-        for (&u, &f) in fp.targets()[r.clone()].iter().zip(&values[r]) {
-            out[u as usize] += f as f64 * x as f64;
-        }
-    }
-    out
+    let flow: Vec<(u32, f64)> = (0..fp.n_rows())
+        .filter_map(|v| {
+            let x = g32[v * b + j];
+            (x != 0.0).then_some((v as u32, x as f64))
+        })
+        .collect();
+    scatter_list(fp, &flow)
 }
