@@ -194,12 +194,25 @@ pub fn method_name(g: &Graph, config: &PageRankConfig, global: bool) -> &'static
     }
 }
 
+/// Solves `cols` by [`cg::solve`] with `config`'s damping, stopping rule and cap.
+///
+/// Global PageRank (one uniform column) takes the Jacobi preconditioner and PPR the
+/// two-term Neumann one ([`cg::Preconditioner`]), whatever the block width, so a
+/// source's scores do not depend on the block it is solved in. Measured on the
+/// anchor graphs (sbm100k, soc-Slashdot, R-MAT 16 and 20): Neumann takes 10-20 %
+/// less time for a block of 64 sources and 8-13 % more for one column.
 fn solve_cg(
     g: &Graph,
     tr: &Transition,
     cols: &[Column<'_>],
     config: &PageRankConfig,
 ) -> cg::CgBlock {
+    let global = cols.iter().all(|c| matches!(c, Column::Uniform));
+    let preconditioner = if global {
+        cg::Preconditioner::Jacobi
+    } else {
+        cg::Preconditioner::Neumann
+    };
     cg::solve(
         g,
         tr,
@@ -207,6 +220,7 @@ fn solve_cg(
         config.damping,
         config.residual_limit(),
         config.max_iterations,
+        preconditioner,
     )
 }
 
