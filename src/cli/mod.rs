@@ -85,8 +85,9 @@ enum Command {
     /// `spargraph ppr --input g.parquet --sources 3,17,42 --top-k 50 --output ppr.parquet`;
     /// `spargraph ppr --input g.parquet --all-sources --method powerwalk --index g.pwi --top-k 50 --output all.parquet`
     ///
-    /// Peak memory: loading, plus for `exact` four `n x block` f64 blocks and the
-    /// finished columns (40 bytes per node and source of a block; `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
+    /// Peak memory: loading, plus for `exact` at most 40 bytes per node and source of
+    /// a block (power iteration's four `n x block` f64 blocks and the finished columns;
+    /// conjugate gradients' three f64 and three f32 blocks); `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
     /// index, two f64 vectors of n per thread, and for sources whose flow spreads
     /// over the graph a block of at most 64 of them (28 bytes per node and source,
     /// at most 512 MiB or one source) and the transposed index (as large as the index); plus the

@@ -121,9 +121,10 @@ fn personalized_on_pool(
     })
 }
 
-/// Block size for `n` nodes within `memory_bytes` (four `n x b` f64 working blocks
-/// plus the finished columns: 40 bytes per node and column), capped at `max_block`
-/// and at least 1.
+/// Block size for `n` nodes within `memory_bytes` (40 bytes per node and column:
+/// power iteration's four `n x b` f64 working blocks with the finished columns, or
+/// conjugate gradients' three f64 and three f32 blocks, 36 bytes), capped at
+/// `max_block` and at least 1.
 pub fn block_size(n: usize, memory_bytes: usize, max_block: usize) -> usize {
     (memory_bytes / (40 * n.max(1))).clamp(1, max_block.max(1))
 }
