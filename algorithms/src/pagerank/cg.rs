@@ -38,7 +38,8 @@
 //! the same rounded direction and its exact product, so the residual remains the
 //! residual of the solution and the stopping test below keeps its meaning; the
 //! rounding only perturbs the direction (the iteration counts on the anchor graphs
-//! are the same as with `f64` directions).
+//! are the same as with `f64` directions). The Neumann preconditioner's input
+//! `D^-1 r` and output `z` are `f32` too: they feed only the direction.
 //!
 //! Stopping: the residual `r = (1 - d) p - (I - d W D^-1) x` is the change one power
 //! iteration would make from `x`; the iteration is a contraction by `d` in L1, so
