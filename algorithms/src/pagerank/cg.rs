@@ -194,29 +194,22 @@ pub(super) fn solve(
             }
         }
     });
+    // D^-1 r: the first direction (Jacobi), or the preconditioner's input.
+    (if poly { &mut u } else { &mut dir })
+        .par_chunks_mut(b)
+        .zip(r.par_chunks(b))
+        .zip(inv.par_iter())
+        .for_each(|((pr, rr), &s)| {
+            for (p, v) in pr.iter_mut().zip(rr) {
+                *p = (v * s) as f32;
+            }
+        });
     if poly {
-        u.par_chunks_mut(b)
-            .zip(r.par_chunks(b))
-            .zip(inv.par_iter())
-            .for_each(|((ur, rr), &s)| {
-                for (p, v) in ur.iter_mut().zip(rr) {
-                    *p = (v * s) as f32;
-                }
-            });
         let uwu = precondition(a, &parts, &u, &inv, d, b, &mut z);
         for j in 0..b {
             rz[j] += d * uwu[j];
         }
         dir.copy_from_slice(&z);
-    } else {
-        dir.par_chunks_mut(b)
-            .zip(r.par_chunks(b))
-            .zip(inv.par_iter())
-            .for_each(|((pr, rr), &s)| {
-                for (p, v) in pr.iter_mut().zip(rr) {
-                    *p = (v * s) as f32;
-                }
-            });
     }
     let mut l1 = reduce(&parts, b, |rows, acc| {
         for i in rows {
