@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: Rust unit, property, integration and doc tests, then the
+# The whole test suite: Rust unit, property, integration and doc tests, the API
+# documentation build (no rustdoc warning), then the
 # interoperability test that reads every file spargraph writes with pyarrow and
 # DuckDB (installed into target/interop-venv on first use).
 #
@@ -8,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 cargo test --workspace --release --locked
+
+# The API documentation builds without a rustdoc warning (every intra-doc link
+# resolves).
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 venv=target/interop-venv
 if ! "$venv/bin/python" -c "import pyarrow, duckdb" 2>/dev/null; then

@@ -10,7 +10,7 @@
 //! system allocator (mimalloc already maps such blocks with huge pages).
 //!
 //! Marking changes no value, only how the memory is mapped. On other systems, and
-//! for buffers below [`HUGE_PAGE_MIN_BYTES`], the functions allocate as usual.
+//! for buffers below 8 MiB (`HUGE_PAGE_MIN_BYTES`), the functions allocate as usual.
 
 /// Size of a transparent huge page on x86-64 and most aarch64 kernels.
 const HUGE_PAGE_BYTES: usize = 2 << 20;

@@ -277,8 +277,9 @@ fn coefficient(weights: Option<&[f32]>, right: Option<&[f32]>, k: usize, j: usiz
 
 /// Computes rows `rows` of `Y = L (A + sI) R X` into `y` (`rows.len() x d`), where
 /// `X` is given as [`MaskedRows`] (`a.n_cols()` rows of width `d`). The result is
-/// bit-identical to [`super::spmm_range`] on `X`'s dense form (see the
-/// [module docs](self)).
+/// bit-identical to [`super::spmm_range`] on `X`'s dense form: each output value
+/// is the same sequential sum in CSR order, and the terms it skips are products
+/// with exact zeros, which leave a sum unchanged.
 pub fn spmm_masked_range(
     a: &Csr,
     op: &Operator<f32>,
