@@ -356,44 +356,42 @@ pub(super) fn solve(
         if done.iter().all(Option::is_some) {
             break;
         }
-        // dir = z + beta dir, z = M^-1 r.
+        // dir = z + beta dir, z = M^-1 r (stored, or r / diag on the fly).
         const ROWS: usize = 256;
         if poly {
             dir.par_chunks_mut(b * ROWS)
                 .zip(z.par_chunks(b * ROWS))
                 .for_each(|(pc, zc)| {
                     if b == 1 {
-                        let bt = beta[0];
                         for (p, &zv) in pc.iter_mut().zip(zc) {
-                            *p = (zv as f64 + bt * *p as f64) as f32;
+                            next_direction(p, zv as f64, beta[0]);
                         }
                         return;
                     }
                     for (pr, zr) in pc.chunks_mut(b).zip(zc.chunks(b)) {
                         for ((p, &zv), &bt) in pr.iter_mut().zip(zr).zip(&beta) {
-                            *p = (zv as f64 + bt * *p as f64) as f32;
+                            next_direction(p, zv as f64, bt);
                         }
                     }
                 });
-            continue;
+        } else {
+            dir.par_chunks_mut(b * ROWS)
+                .zip(r.par_chunks(b * ROWS))
+                .zip(inv.par_chunks(ROWS))
+                .for_each(|((pc, rc), sc)| {
+                    if b == 1 {
+                        for ((p, &rv), &s) in pc.iter_mut().zip(rc).zip(sc) {
+                            next_direction(p, rv * s, beta[0]);
+                        }
+                        return;
+                    }
+                    for ((pr, rr), &s) in pc.chunks_mut(b).zip(rc.chunks(b)).zip(sc) {
+                        for ((p, &rv), &bt) in pr.iter_mut().zip(rr).zip(&beta) {
+                            next_direction(p, rv * s, bt);
+                        }
+                    }
+                });
         }
-        dir.par_chunks_mut(b * ROWS)
-            .zip(r.par_chunks(b * ROWS))
-            .zip(inv.par_chunks(ROWS))
-            .for_each(|((pc, rc), sc)| {
-                if b == 1 {
-                    let bt = beta[0];
-                    for ((p, &rv), &s) in pc.iter_mut().zip(rc).zip(sc) {
-                        *p = (rv * s + bt * *p as f64) as f32;
-                    }
-                    return;
-                }
-                for ((pr, rr), &s) in pc.chunks_mut(b).zip(rc.chunks(b)).zip(sc) {
-                    for ((p, &rv), &bt) in pr.iter_mut().zip(rr).zip(&beta) {
-                        *p = (rv * s + bt * *p as f64) as f32;
-                    }
-                }
-            });
     }
     // x = D y in place; its clamped column sums give the scale to sum 1.
     drop((r, dir, q, u, z));
@@ -453,9 +451,7 @@ fn precondition(
                 let mut a = 0f64;
                 let it = zs.iter_mut().zip(u_p).zip(wu.iter());
                 for (((zv, &uv), &wv), &s) in it.zip(&inv[rows.clone()]) {
-                    let uv = uv as f64;
-                    *zv = (uv + d * s * wv) as f32;
-                    a += uv * wv;
+                    a += neumann_entry(zv, uv, wv, s, d);
                 }
                 acc[0] = a;
                 return acc;
@@ -466,15 +462,28 @@ fn precondition(
                 .zip(&inv[rows.clone()]);
             for ((zr, (ur, wr)), &s) in rows_at {
                 for (((zv, &uv), &wv), a) in zr.iter_mut().zip(ur).zip(wr).zip(acc.iter_mut()) {
-                    let uv = uv as f64;
-                    *zv = (uv + d * s * wv) as f32;
-                    *a += uv * wv;
+                    *a += neumann_entry(zv, uv, wv, s, d);
                 }
             }
             acc
         })
         .collect();
     sum_parts(partial, b)
+}
+
+/// One entry of the preconditioner: `z = u + d (W u) / diag` (with `s = 1 / diag`)
+/// rounded to `f32`; returns the entry's share `u (W u)` of `u . W u`.
+#[inline(always)]
+fn neumann_entry(z: &mut f32, u: f32, wu: f64, s: f64, d: f64) -> f64 {
+    let u = u as f64;
+    *z = (u + d * s * wu) as f32;
+    u * wu
+}
+
+/// The next search direction's entry: `p = z + beta p`, rounded to `f32`.
+#[inline(always)]
+fn next_direction(p: &mut f32, z: f64, beta: f64) {
+    *p = (z + beta * *p as f64) as f32;
 }
 
 /// Per-column sums of `f` over the parts, each part's sum in row order and the
