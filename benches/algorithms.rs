@@ -23,16 +23,12 @@ use spargraph::algorithms::fastrp::{fastrp, FastRpConfig};
 use spargraph::algorithms::hierarchy::{hierarchy, HierarchyConfig, HierarchyMethod};
 use spargraph::algorithms::pagerank::{exact, PageRankConfig, Seeds};
 use spargraph::engine::builder::{build_graph, BuildOptions};
-use spargraph::engine::generate::{GeneratedGraph, HsbmConfig, RmatConfig};
+use spargraph::engine::generate::{GeneratedGraph, HsbmConfig};
 use spargraph::engine::Graph;
 use std::hint::black_box;
 
-fn scale() -> u32 {
-    std::env::var("SPARGRAPH_BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(16)
-}
+mod support;
+use support::{rmat_edges, scale};
 
 /// The undirected graph of a generated edge list.
 fn undirected(g: GeneratedGraph) -> Graph {
@@ -47,15 +43,7 @@ fn undirected(g: GeneratedGraph) -> Graph {
 }
 
 fn rmat() -> Graph {
-    undirected(
-        RmatConfig {
-            scale: scale(),
-            seed: 16016,
-            ..RmatConfig::default()
-        }
-        .generate()
-        .expect("R-MAT parameters are valid"),
-    )
+    undirected(rmat_edges())
 }
 
 fn hsbm() -> Graph {

@@ -7,7 +7,6 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use spargraph::engine::builder::{build_csr, DuplicatePolicy, SelfLoopPolicy};
-use spargraph::engine::generate::RmatConfig;
 use spargraph::engine::kernels::{spmm_into, spmv_into, Normalization, Operator};
 use spargraph::engine::IdColumn;
 use spargraph::io::parquet_edges::{write_edges, EdgeColumns};
@@ -15,21 +14,11 @@ use spargraph::io::EdgeTable;
 use spargraph::load::{load_graph, LoadOptions};
 use std::hint::black_box;
 
-fn scale() -> u32 {
-    std::env::var("SPARGRAPH_BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(16)
-}
+mod support;
+use support::{rmat_edges, scale};
 
 fn graph() -> (usize, Vec<u32>, Vec<u32>) {
-    let g = RmatConfig {
-        scale: scale(),
-        seed: 16016,
-        ..RmatConfig::default()
-    }
-    .generate()
-    .unwrap();
+    let g = rmat_edges();
     (g.n_nodes as usize, g.src, g.dst)
 }
 

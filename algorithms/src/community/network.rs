@@ -40,26 +40,16 @@ impl Weights {
     pub fn narrowest(w: Vec<f64>) -> Weights {
         let scale = smallest(&w);
         if scale > 0.0 && scale.is_finite() {
-            if let Some(counts) = small_counts(&w, scale) {
-                return Weights::U8(scale, counts);
-            }
-            // One pass: each weight's count `k` (rounded by truncating `x / s + 1/2`;
-            // weights are positive), kept only if `k s` gives the weight back.
-            let inv = 1.0 / scale;
-            let mut counts: Vec<u16> = Vec::with_capacity(w.len());
-            let mut max = 0u16;
-            let exact = w.iter().all(|&x| {
-                let k = (x * inv + 0.5) as u64;
-                let fits = k <= u16::MAX as u64 && k as f64 * scale == x;
-                max = max.max(k as u16);
-                counts.push(k as u16);
-                fits
-            });
-            if exact && max <= u8::MAX as u16 {
-                return Weights::U8(scale, counts.iter().map(|&k| k as u8).collect());
-            }
-            if exact {
-                return Weights::U16(scale, counts);
+            // Bytes first (aggregated edge counts of an unweighted graph mostly fit);
+            // shorts only when every weight is a multiple of the scale.
+            match counts_of(&w, scale, u8::MAX, |bits| bits as u8) {
+                Ok(counts) => return Weights::U8(scale, counts),
+                Err(NoCounts::TooLarge) => {
+                    if let Ok(counts) = counts_of(&w, scale, u16::MAX, |bits| bits as u16) {
+                        return Weights::U16(scale, counts);
+                    }
+                }
+                Err(NoCounts::Inexact) => {}
             }
         }
         if w.iter().all(|&x| (x as f32) as f64 == x) {
@@ -70,29 +60,48 @@ impl Weights {
     }
 }
 
-/// Each weight of `w` as a count of `scale` (`x / scale` rounded to the nearest),
-/// if every count is at most 255 and gives its weight back exactly: the common
-/// case of [`Weights::narrowest`] (aggregated edge counts of an unweighted
-/// graph), in one pass without a branch per weight.
-fn small_counts(w: &[f64], scale: f64) -> Option<Vec<u8>> {
+/// Why [`counts_of`] found no counts.
+#[derive(Debug, PartialEq)]
+enum NoCounts {
+    /// Some weight is not a whole multiple of the scale (nor would it be with a
+    /// wider type).
+    Inexact,
+    /// Every weight is a multiple, but some count is above the bound.
+    TooLarge,
+}
+
+/// Each weight of `w` as a count of `scale` (`x / scale` rounded to the nearest,
+/// narrowed by `narrow` from the low bits), if every count is at most `max` and
+/// gives its weight back exactly. One pass without a branch per weight.
+fn counts_of<T>(
+    w: &[f64],
+    scale: f64,
+    max: impl Into<f64>,
+    narrow: impl Fn(u64) -> T,
+) -> Result<Vec<T>, NoCounts> {
     // Adding 2^52 to `y` in [0, 2^52) rounds it to an integer held in the low
     // bits of the sum: a rounding without a conversion instruction, so the loop
     // runs in vector registers. (It rounds halves to even where truncating
     // `y + 1/2` rounds them up; a weight `x` with `x / scale` near a half is not
     // a multiple of `scale` either way.)
     const MAGIC: f64 = 4_503_599_627_370_496.0; // 2^52
-    let inv = 1.0 / scale;
-    let mut exact = true;
+    let (inv, bound) = (1.0 / scale, max.into() + 0.5);
+    let (mut exact, mut fits) = (true, true);
     let counts = w
         .iter()
         .map(|&x| {
             let y = x * inv;
-            let rounded = (y + MAGIC) - MAGIC;
-            exact &= (y < 255.5) & (rounded * scale == x);
-            (y + MAGIC).to_bits() as u8
+            let shifted = y + MAGIC;
+            exact &= (shifted - MAGIC) * scale == x;
+            fits &= y < bound;
+            narrow(shifted.to_bits())
         })
         .collect();
-    exact.then_some(counts)
+    match (exact, fits) {
+        (true, true) => Ok(counts),
+        (true, false) => Err(NoCounts::TooLarge),
+        (false, _) => Err(NoCounts::Inexact),
+    }
 }
 
 /// The smallest weight of `w` (infinity if empty), in eight independent lanes
