@@ -60,9 +60,18 @@ struct Move {
     to_own: f64,
 }
 
+/// What [`local_moving`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Moved {
+    /// Moves made, over all rounds.
+    pub moves: usize,
+    /// Whether the last round moved no node (rather than stopping on the
+    /// tolerance or the round limit): every node it visited was at its best.
+    pub converged: bool,
+}
+
 /// Moves nodes of `net` between communities `comm` (ids below `net.n()`) while
-/// that raises the objective; `order` is the visiting order. Returns how many
-/// moves were made.
+/// that raises the objective; `order` is the visiting order.
 pub(crate) fn local_moving(
     net: &Network,
     comm: &mut [u32],
@@ -71,7 +80,7 @@ pub(crate) fn local_moving(
     max_rounds: usize,
     tolerance: f64,
     pool: &ScratchPool<Accumulator>,
-) -> usize {
+) -> Moved {
     // Gains are in units of S; relative to all of S they are (half) quality gains.
     let total_s: f64 = net.total_off_diagonal() + net.self_weight.iter().sum::<f64>();
     let mass_in = net.mass_in();
@@ -80,6 +89,7 @@ pub(crate) fn local_moving(
     let mut active = vec![true; n];
     let mut moved = vec![false; n];
     let mut total_moves = 0;
+    let mut converged = false;
     // Empty community ids, reused last-in first-out (deterministic).
     let mut empty: Vec<u32> = (0..n as u32)
         .rev()
@@ -162,6 +172,7 @@ pub(crate) fn local_moving(
             }
         }
         total_moves += round_moves;
+        converged = round_moves == 0;
         if round_moves == 0 || round_gain <= tolerance * total_s {
             break;
         }
@@ -186,7 +197,10 @@ pub(crate) fn local_moving(
             }
         }
     }
-    total_moves
+    Moved {
+        moves: total_moves,
+        converged,
+    }
 }
 
 /// The best community for `v` against the current state, if better than its own.
