@@ -33,8 +33,9 @@ pub struct CommunitiesArgs {
     resolution: f64,
     /// Full runs at most, each starting from the last one's partition (as
     /// igraph's n_iterations); a repeat whose first local moving moves fewer than
-    /// one node in 1,000 stops there, and is the last; 0 repeats until a run
-    /// changes nothing or gains less than 1e-6 relative.
+    /// one node in 1,000, or ends on a round without a move, stops there and is
+    /// the last (Leiden then splits any community it cut in two); 0 repeats until
+    /// a run changes nothing or gains less than 1e-6 relative.
     #[arg(long, default_value_t = 3)]
     iterations: usize,
     /// Local-moving rounds per level at most.

@@ -11,6 +11,7 @@
 //!   any membership, equal to igraph's, leidenalg's and scikit-network's.
 
 mod compare;
+mod components;
 mod local_moving;
 mod multilevel;
 pub(crate) mod network;

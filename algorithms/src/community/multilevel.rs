@@ -4,6 +4,7 @@ use spargraph_engine::pool::on_pool;
 use spargraph_engine::rng::{SplitMix64, Xoshiro256PlusPlus};
 use spargraph_engine::Graph;
 
+use super::components::split_disconnected;
 use super::local_moving::local_moving;
 use super::network::{Accumulator, Network};
 use super::objective::{bipartite_sides, network_for, Objective};
@@ -50,9 +51,9 @@ pub struct CommunityConfig {
     /// communities the first one over-merged); 0 repeats until a run changes
     /// nothing or gains less than 1e-6 relative (at most 100 runs). A later run
     /// whose first local moving moves fewer than one node in 1,000 stops there
-    /// and is the last (its start was all but settled); so is a later run whose
-    /// moves were all at level 0, which ended on a round without a move (the
-    /// next run would start at that fixed point). Default 3: one more than
+    /// and is the last (its start was all but settled); so does a later run whose
+    /// first local moving ends on a round without a move (see [`SETTLED`]).
+    /// Default 3: one more than
     /// igraph's default, which on the LFR benchmark reaches igraph's modularity
     /// (higher on 11 of 13 graphs, where two runs were lower on 10) and its NMI
     /// at 7 points of 13 instead of 4, for 0-30 % more time (graphs whose
@@ -240,6 +241,13 @@ fn communities_on_pool(
         }
         start = last;
         if settled {
+            // Its local moving may have cut a community in two (see `SETTLED`).
+            if config.method == Method::Leiden {
+                let k = start.iter().max().map_or(0, |&c| c as usize + 1);
+                if split_disconnected(&base, &mut start, k) > k {
+                    start_quality = None;
+                }
+            }
             break; // a further run would start from all but the same partition
         }
         if until_stable {
@@ -330,19 +338,20 @@ fn last_partition(steps: &[Step], n: usize) -> Option<Vec<u32>> {
 }
 
 /// A later run (see [`CommunityConfig::iterations`]) ends after its first local
-/// moving when that moved fewer than one node in `SETTLED`: the partition it
-/// started from had no move left at the previous run's coarsest level, and so few
-/// single-node moves barely change it, so refining and aggregating it again would
-/// repeat that run's coarse levels for nothing (bip50k20k: 22 of 70,000 nodes
-/// moved, then 1 super-node, for a third of the time). No run follows it: it
-/// would start from all but the same partition.
+/// moving, and no run follows it, when that local moving
+/// - ended on a round without a move: its partition is at a fixed point of
+///   single-node moves, so a further run would start there and find none; the
+///   coarse levels that would follow (refining, aggregating, moving sub-clusters)
+///   moved nothing on any of the anchor, LFR and small graphs, for seeds 1-5 and
+///   42, and cost hsbm16k 27 % of its instructions;
+/// - or moved fewer than one node in `SETTLED`: the partition it started from had
+///   no move left at the previous run's coarsest level, and so few single-node
+///   moves barely change it (bip50k20k: 22 of 70,000 nodes moved, then 1
+///   super-node, for a third of the time).
 ///
-/// A later run has also settled when every move it made was at level 0, whose
-/// local moving ended on a round without a move, and no coarser level moved
-/// anything: its partition is then level 0's, where each node visited in that
-/// last round was at its best, so a further run would start from it and find no
-/// move (hsbm16k: the third run's pass over the graph, about 4 % of the
-/// instructions, with the same partition on the anchor, LFR and small graphs).
+/// Either way the run skips the coarse levels that make Leiden's communities
+/// connected, so for Leiden its communities are split into their connected parts
+/// ([`split_disconnected`]).
 const SETTLED: usize = 1000;
 
 /// One multilevel run from `start` (a membership of the original nodes, ids
@@ -370,9 +379,6 @@ fn one_run(
     // Dense per-thread accumulators over node ids, shared by every level (ids only
     // shrink), so that pages are faulted in once.
     let pool = ScratchPool::new(move || Accumulator::new(n));
-    // Whether level 0's local moving ended on a round without a move, and whether
-    // any coarser level moved a node.
-    let (mut start_converged, mut coarse_moves) = (false, false);
     for level in 0..config.max_levels {
         let net = owned.as_ref().unwrap_or(base);
         if net.total <= 0.0 {
@@ -390,13 +396,9 @@ fn one_run(
             tolerance,
             &pool,
         );
-        if level == 0 {
-            start_converged = moved.converged;
-        } else if moved.moves > 0 {
-            coarse_moves = true;
-        }
         let k = compact(&mut comm);
-        let settled = later_run && level == 0 && moved.moves * SETTLED < net.n();
+        let settled =
+            later_run && level == 0 && (moved.converged || moved.moves * SETTLED < net.n());
         // Every level's quality when asked, else the last level's (it is the run's
         // result): aggregation keeps the sums, so it costs a pass over this level.
         let last_level = k == net.n() || level + 1 == config.max_levels || settled;
@@ -458,10 +460,7 @@ fn one_run(
         comm = next_comm;
         owned = Some(aggregated);
     }
-    // A later run whose partition is its level 0's, at a fixed point there: the
-    // next run would start from it and (but for nodes pruned from the last round)
-    // find no move.
-    (steps, later_run && start_converged && !coarse_moves)
+    (steps, false)
 }
 
 /// `sum_c [ L_c / W - gamma Out_c In_c / W^2 ]` of `comm` (ids below `k`) on
@@ -554,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn a_later_run_that_only_moves_nodes_at_level_0_to_a_fixed_point_is_the_last() {
+    fn a_later_run_whose_first_local_moving_reaches_a_fixed_point_is_the_last() {
         let g = four_blocks();
         let config = CommunityConfig::default();
         let settled = communities(&g, &config, CommunityInput::default()).unwrap();
@@ -568,17 +567,14 @@ mod tests {
         }
         let base = network_for(&g, Objective::Modularity, None);
         let (steps, stopped) = one_run(&base, &start, &config, 9, true);
-        assert!(
-            stopped,
-            "the run moved nodes at level 0 only, to a fixed point"
-        );
-        assert!(steps.len() > 1, "it went on to the coarser levels");
+        assert!(stopped, "level 0 reached a fixed point");
+        assert_eq!(steps.len(), 1, "it went on to the coarser levels");
         assert_eq!(
             renumber_by_size(&last_partition(&steps, 200).unwrap()).0,
             settled.membership
         );
-        // The first run never settles; nor does a later one that could not finish
-        // level 0 (one round allowed, which moved nodes).
+        // The first run never settles; nor does a later one cut at one round that
+        // moved nodes.
         let (_, stopped) = one_run(&base, &start, &config, 9, false);
         assert!(!stopped);
         let one_round = CommunityConfig {
@@ -587,6 +583,46 @@ mod tests {
         };
         let (_, stopped) = one_run(&base, &start, &one_round, 9, true);
         assert!(!stopped);
+    }
+
+    #[test]
+    fn a_settled_run_can_cut_a_community_which_is_then_split() {
+        // Triangles {0,1,2} and {3,4,5} joined only through node 6, which has
+        // three edges into the clique {7,8,9,10}.
+        let edges = [
+            (0, 1),
+            (1, 2),
+            (0, 2),
+            (3, 4),
+            (4, 5),
+            (3, 5),
+            (6, 0),
+            (6, 3),
+            (6, 7),
+            (6, 8),
+            (6, 9),
+            (7, 8),
+            (7, 9),
+            (7, 10),
+            (8, 9),
+            (8, 10),
+            (9, 10),
+        ];
+        let (src, dst): (Vec<u32>, Vec<u32>) = edges.iter().copied().unzip();
+        let g = build_graph(11, &src, &dst, None, &BuildOptions::undirected()).unwrap();
+        let base = network_for(&g, Objective::Modularity, None);
+        let start = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+        let (steps, stopped) = one_run(&base, &start, &CommunityConfig::default(), 3, true);
+        assert!(stopped);
+        let mut m = last_partition(&steps, 11).unwrap();
+        // Node 6 left for the clique: the triangles share a label, with no edge.
+        assert_eq!(m[0], m[3]);
+        assert_eq!(m[6], m[7]);
+        let k = *m.iter().max().unwrap() as usize + 1;
+        let q = modularity(&g, &m, 1.0).unwrap();
+        assert_eq!(split_disconnected(&base, &mut m, k), k + 1);
+        assert_ne!(m[0], m[3]);
+        assert!(modularity(&g, &m, 1.0).unwrap() > q);
     }
 
     #[test]

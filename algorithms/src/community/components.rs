@@ -1,0 +1,102 @@
+//! Connected parts of communities: what keeps Leiden's promise of connected
+//! communities when a later run stops before its coarse levels.
+//!
+//! A Leiden run that goes on until every community is one node of the aggregated
+//! network returns connected communities: each is one refined cluster, and
+//! refinement only merges a node into a sub-cluster it has an edge to. A later run
+//! that stops after its level-0 local moving (see `multilevel::SETTLED`) has no
+//! such guarantee: a node that moves out of a community may have been the only
+//! link between two of its parts.
+
+use super::network::Network;
+
+/// Splits each community of `membership` (labels below `k`) into the connected
+/// components of the subgraph that the entries of `net` induce on it (both
+/// directions of a directed graph's arcs are entries, so the components are weak
+/// ones). The component holding a community's first node keeps the community's
+/// label; the others get new labels from `k` on, in order of their first node.
+/// Returns the number of labels: `k` when every community was connected.
+///
+/// Splitting a community whose parts share no edge never lowers modularity, CPM or
+/// bipartite modularity: the inside weight stays, and the penalty
+/// `(Out_1 + Out_2)(In_1 + In_2)` becomes `Out_1 In_1 + Out_2 In_2`.
+pub(crate) fn split_disconnected(net: &Network, membership: &mut [u32], k: usize) -> usize {
+    const UNSEEN: u32 = u32::MAX;
+    let n = net.n();
+    let mut label = vec![UNSEEN; n];
+    let mut community_seen = vec![false; k];
+    let mut next = k;
+    let mut stack: Vec<u32> = Vec::new();
+    for first in 0..n {
+        if label[first] != UNSEEN {
+            continue;
+        }
+        let c = membership[first];
+        let id = if community_seen[c as usize] {
+            next += 1;
+            (next - 1) as u32
+        } else {
+            community_seen[c as usize] = true;
+            c
+        };
+        label[first] = id;
+        stack.push(first as u32);
+        while let Some(v) = stack.pop() {
+            for &u in net.row(v as usize).0 {
+                let u = u as usize;
+                if label[u] == UNSEEN && membership[u] == c {
+                    label[u] = id;
+                    stack.push(u as u32);
+                }
+            }
+        }
+    }
+    if next > k {
+        membership.copy_from_slice(&label);
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::objective::network_for;
+    use crate::community::{modularity, Objective};
+    use spargraph_engine::builder::{build_graph, BuildOptions};
+
+    #[test]
+    fn disconnected_communities_are_split_and_connected_ones_kept() {
+        // Triangles {0,1,2}, {3,4,5}, {6,7,8}; 2-3 joins the first two.
+        let (src, dst) = (
+            [0, 1, 0, 3, 4, 3, 6, 7, 6, 2],
+            [1, 2, 2, 4, 5, 5, 7, 8, 8, 3],
+        );
+        let g = build_graph(9, &src, &dst, None, &BuildOptions::undirected()).unwrap();
+        let net = network_for(&g, Objective::Modularity, None);
+        // Community 0 = the first and third triangles (no edge between them);
+        // community 1 = the second, connected.
+        let mut m = vec![0, 0, 0, 1, 1, 1, 0, 0, 0];
+        let before = modularity(&g, &m, 1.0).unwrap();
+        assert_eq!(split_disconnected(&net, &mut m, 2), 3);
+        assert_eq!(m, vec![0, 0, 0, 1, 1, 1, 2, 2, 2]);
+        assert!(modularity(&g, &m, 1.0).unwrap() > before);
+        // Connected communities (one spanning the 2-3 edge) are left alone.
+        let mut m = vec![0, 0, 1, 1, 0, 0, 2, 2, 2];
+        // {0,1,4,5} is two pieces; {2,3} is connected through 2-3.
+        assert_eq!(split_disconnected(&net, &mut m, 3), 4);
+        assert_eq!(m, vec![0, 0, 1, 1, 3, 3, 2, 2, 2]);
+        let mut m = vec![0, 0, 0, 0, 0, 0, 1, 1, 1];
+        assert_eq!(split_disconnected(&net, &mut m, 2), 2);
+        assert_eq!(m, vec![0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn arcs_connect_in_either_direction() {
+        // 0 -> 1 <- 2: weakly connected.
+        let g = build_graph(3, &[0, 2], &[1, 1], None, &BuildOptions::directed()).unwrap();
+        let net = network_for(&g, Objective::Modularity, None);
+        let mut m = vec![0, 0, 0];
+        assert_eq!(split_disconnected(&net, &mut m, 1), 1);
+        assert_eq!(m, vec![0, 0, 0]);
+    }
+}
