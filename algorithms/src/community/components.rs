@@ -8,51 +8,71 @@
 //! such guarantee: a node that moves out of a community may have been the only
 //! link between two of its parts.
 
-use super::network::Network;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
+use rayon::prelude::*;
+
+use super::network::{group_by, Network};
 
 /// Splits each community of `membership` (labels below `k`) into the connected
 /// components of the subgraph that the entries of `net` induce on it (both
 /// directions of a directed graph's arcs are entries, so the components are weak
 /// ones). The component holding a community's first node keeps the community's
-/// label; the others get new labels from `k` on, in order of their first node.
-/// Returns the number of labels: `k` when every community was connected.
+/// label; the others get new labels from `k` on, by community, then in order of
+/// their first node. Returns the number of labels: `k` when every community was
+/// connected. Communities are searched in parallel, each by one task, so the
+/// labels do not depend on the thread count.
 ///
 /// Splitting a community whose parts share no edge never lowers modularity, CPM or
 /// bipartite modularity: the inside weight stays, and the penalty
 /// `(Out_1 + Out_2)(In_1 + In_2)` becomes `Out_1 In_1 + Out_2 In_2`.
 pub(crate) fn split_disconnected(net: &Network, membership: &mut [u32], k: usize) -> usize {
     const UNSEEN: u32 = u32::MAX;
-    let n = net.n();
-    let mut label = vec![UNSEEN; n];
-    let mut community_seen = vec![false; k];
-    let mut next = k;
-    let mut stack: Vec<u32> = Vec::new();
-    for first in 0..n {
-        if label[first] != UNSEEN {
-            continue;
-        }
-        let c = membership[first];
-        let id = if community_seen[c as usize] {
-            next += 1;
-            (next - 1) as u32
-        } else {
-            community_seen[c as usize] = true;
-            c
-        };
-        label[first] = id;
-        stack.push(first as u32);
-        while let Some(v) = stack.pop() {
-            for &u in net.row(v as usize).0 {
-                let u = u as usize;
-                if label[u] == UNSEEN && membership[u] == c {
-                    label[u] = id;
-                    stack.push(u as u32);
+    let groups = group_by(membership, k);
+    // Component of each node within its community: 0, 1, ... by first node. Each
+    // node is written only by the task of its own community.
+    let part: Vec<AtomicU32> = (0..net.n()).map(|_| AtomicU32::new(UNSEEN)).collect();
+    let members = &*membership;
+    let parts: Vec<u32> = (0..k)
+        .into_par_iter()
+        .map(|c| {
+            let mut stack: Vec<u32> = Vec::new();
+            let mut found = 0;
+            for &first in groups.of(c) {
+                if part[first as usize].load(Relaxed) != UNSEEN {
+                    continue;
                 }
+                part[first as usize].store(found, Relaxed);
+                stack.push(first);
+                while let Some(v) = stack.pop() {
+                    for &u in net.row(v as usize).0 {
+                        let u = u as usize;
+                        if members[u] == c as u32 && part[u].load(Relaxed) == UNSEEN {
+                            part[u].store(found, Relaxed);
+                            stack.push(u as u32);
+                        }
+                    }
+                }
+                found += 1;
             }
-        }
+            found
+        })
+        .collect();
+    // The label of community `c`'s component `j >= 1` is `first_extra[c] + j - 1`.
+    let mut first_extra = Vec::with_capacity(k);
+    let mut next = k;
+    for &p in &parts {
+        first_extra.push(next as u32);
+        next += p.saturating_sub(1) as usize;
     }
     if next > k {
-        membership.copy_from_slice(&label);
+        membership
+            .par_iter_mut()
+            .zip(part)
+            .for_each(|(m, p)| match p.into_inner() {
+                0 => {}
+                j => *m = first_extra[*m as usize] + j - 1,
+            });
     }
     next
 }
