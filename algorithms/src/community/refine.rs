@@ -186,6 +186,28 @@ fn refine_community(
     let well_connected = |ext: f64, out: f64, inn: f64| {
         ext >= scale * (out * (total_in - inn) + inn * (total_out - out))
     };
+    if m == 2 {
+        // A pair (most communities of a first level): the other member is the only
+        // candidate, and the weight to it is `S(v, C \ v)`, so no row is read. The
+        // same decisions as the loop below, which sums the same entries in the same
+        // order.
+        for &i in &order {
+            let (i, j) = (i as usize, 1 - i as usize);
+            if count[i] != 1 || !well_connected(sub[i].ext, sub[i].out, sub[i].inn) {
+                continue;
+            }
+            let (to_j, s) = (sub[i].ext, sub[j]);
+            if to_j == 0.0 || !well_connected(s.ext, s.out, s.inn) {
+                continue;
+            }
+            if to_j - scale * (sub[i].out * s.inn + sub[i].inn * s.out) > 0.0 {
+                r.cluster[members[i] as usize].store((c as u64) << 32 | j as u64, Relaxed);
+                count[j] += 1;
+                count[i] -= 1;
+            }
+        }
+        return;
+    }
     for (k, &i) in order.iter().enumerate() {
         if let Some(&ahead) = order.get(k + ROW_PREFETCH) {
             net.prefetch_row(members[ahead as usize] as usize);
@@ -326,6 +348,39 @@ mod tests {
                         "{rule:?}: cluster {j} not connected"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_pair_merges_when_its_edge_outweighs_the_penalty() {
+        // Pairs {0,1} (edge 5), {2,3} (edge 0.01, both with heavy edges out), {4,5}
+        // (no edge between them); a hub 6 gives the nodes their other edges.
+        let (src, dst, w) = (
+            [0, 2, 2, 3, 4, 5, 0, 1],
+            [1, 3, 6, 6, 6, 6, 6, 6],
+            [5.0, 0.01, 50.0, 50.0, 1.0, 1.0, 0.5, 0.5],
+        );
+        let g = build_graph(7, &src, &dst, Some(&w), &BuildOptions::undirected()).unwrap();
+        let net = network_for(&g, Objective::Modularity, None);
+        let comm = [0, 0, 1, 1, 2, 2, 3];
+        let to_own = weight_to_own(&net, &comm);
+        let partition = Partition {
+            comm: &comm,
+            k: 4,
+            to_own: &to_own,
+        };
+        let pool = ScratchPool::new(|| Accumulator::new(7));
+        for rule in [MergeRule::LargestGain, MergeRule::MostWeight] {
+            for seed in 0..4 {
+                let (cluster, r) = refine(&net, &partition, 1.0, rule, seed, &pool);
+                assert_eq!(cluster[0], cluster[1], "{rule:?}: the heavy pair merges");
+                assert_ne!(
+                    cluster[2], cluster[3],
+                    "{rule:?}: the light pair stays apart"
+                );
+                assert_ne!(cluster[4], cluster[5], "{rule:?}: no edge, no merge");
+                assert_eq!(r, 6);
             }
         }
     }
