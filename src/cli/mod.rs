@@ -120,7 +120,7 @@ enum Command {
     /// gives each level's quality and community count. Example:
     /// `spargraph communities --input g.parquet --output c.parquet --resolution 1`
     ///
-    /// Peak memory: loading, plus 1.8x (hsbm16k) to 2.35x (soc-Slashdot) the CSR's
+    /// Peak memory: loading, plus 1.7x (hsbm16k) to 2.3x (soc-Slashdot) the CSR's
     /// size for unweighted graphs and 1.0x for a weighted one (bip50k20k; measured
     /// live heap: level 0 reads the CSR in place, the first aggregate stores its
     /// weights as one- or two-byte multiples when exact, per-thread accumulators),
