@@ -286,6 +286,50 @@ fn leiden_communities_are_connected_and_recover_planted_blocks() {
 }
 
 #[test]
+fn leiden_splits_what_it_cannot_connect() {
+    // Two triangles with no edge between them, given as one community, and a K4.
+    let mut edges: Vec<(u32, u32)> = [0u32, 3]
+        .iter()
+        .flat_map(|&a| [(a, a + 1), (a + 1, a + 2), (a, a + 2)])
+        .collect();
+    edges.extend((6..10u32).flat_map(|a| (a + 1..10).map(move |b| (a, b))));
+    let (src, dst): (Vec<u32>, Vec<u32>) = edges.iter().copied().unzip();
+    let g = build_graph(10, &src, &dst, None, &BuildOptions::undirected()).unwrap();
+    let initial = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+    let input = CommunityInput {
+        initial: Some(&initial),
+        ..CommunityInput::default()
+    };
+    // One level: no node of a triangle gains by moving, and no aggregation
+    // follows that could move a whole triangle.
+    let one_level = CommunityConfig {
+        max_levels: 1,
+        iterations: 1,
+        ..CommunityConfig::default()
+    };
+    let c = communities(&g, &one_level, input).unwrap();
+    assert_eq!(disconnected_communities(&g, &c.membership), 0);
+    assert_eq!(c.n_communities, 3);
+    assert!((c.quality - modularity(&g, &c.membership, 1.0).unwrap()).abs() < 1e-12);
+    // Louvain promises nothing: it keeps the triangles together.
+    let louvain = CommunityConfig {
+        method: Method::Louvain,
+        ..one_level
+    };
+    let c = communities(&g, &louvain, input).unwrap();
+    assert_eq!(c.membership[0], c.membership[3]);
+    // Without edges, an initial membership's groups fall apart into single nodes.
+    let empty = build_graph(4, &[], &[], None, &BuildOptions::undirected()).unwrap();
+    let initial = [0, 0, 1, 1];
+    let input = CommunityInput {
+        initial: Some(&initial),
+        ..CommunityInput::default()
+    };
+    let c = communities(&empty, &CommunityConfig::default(), input).unwrap();
+    assert_eq!(c.n_communities, 4);
+}
+
+#[test]
 fn same_seed_same_result_for_any_thread_count() {
     let g = random_graph(3000, 15000, 77, false, true);
     let d = random_graph(2000, 9000, 78, true, false);

@@ -227,27 +227,28 @@ fn communities_on_pool(
     let mut best_quality = if until_stable { quality(&start)? } else { 0.0 };
     // The objective's value of `start` when a run computed it on its last level.
     let mut start_quality: Option<f64> = None;
+    // Whether every community of `start` is known to be connected: single nodes
+    // are, and so is what a complete Leiden run returns (see [`RunEnd`]).
+    let mut connected = input.initial.is_none();
     for run in 0..runs {
         let seed = SplitMix64::mix(config.seed ^ SplitMix64::mix(run as u64 + 1));
         // Only the first run's levels are reported: later runs skip their qualities.
-        let (steps, settled) = one_run(&base, &start, config, seed, run > 0);
+        let (steps, end) = one_run(&base, &start, config, seed, run > 0);
         let last = match last_partition(&steps, n) {
             Some(l) if l != start => l,
-            _ => break,
+            Some(_) => {
+                connected |= end == RunEnd::Complete;
+                break;
+            }
+            None => break,
         };
         start_quality = steps.last().map(|s| s.quality).filter(|q| q.is_finite());
         if run == 0 {
             first_run = steps;
         }
         start = last;
-        if settled {
-            // Its local moving may have cut a community in two (see `SETTLED`).
-            if config.method == Method::Leiden {
-                let k = start.iter().max().map_or(0, |&c| c as usize + 1);
-                if split_disconnected(&base, &mut start, k) > k {
-                    start_quality = None;
-                }
-            }
+        connected = end == RunEnd::Complete;
+        if end == RunEnd::Settled {
             break; // a further run would start from all but the same partition
         }
         if until_stable {
@@ -262,6 +263,14 @@ fn communities_on_pool(
             if gain <= 1e-6 * q.abs().max(1e-12) || run >= 99 {
                 break;
             }
+        }
+    }
+    // A run that stopped early may have cut a community in two (see `SETTLED`), and
+    // an initial membership may hold parts without an edge between them.
+    if config.method == Method::Leiden && !connected {
+        let k = start.iter().max().map_or(0, |&c| c as usize + 1);
+        if split_disconnected(&base, &mut start, k) > k {
+            start_quality = None;
         }
     }
     drop(base);
@@ -350,27 +359,42 @@ fn last_partition(steps: &[Step], n: usize) -> Option<Vec<u32>> {
 ///   super-node, for a third of the time).
 ///
 /// Either way the run skips the coarse levels that make Leiden's communities
-/// connected, so for Leiden its communities are split into their connected parts
-/// ([`split_disconnected`]).
+/// connected (see [`RunEnd::Complete`]), so for Leiden its communities are then
+/// split into their connected parts ([`split_disconnected`]).
 const SETTLED: usize = 1000;
+
+/// How [`one_run`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunEnd {
+    /// Every community of its last level is one node of that level's network. For
+    /// Leiden each is then one refined cluster: connected, since refinement merges
+    /// a node only into a sub-cluster it has an edge to, and each node of an
+    /// aggregated network is such a cluster of the level below.
+    Complete,
+    /// A later run stopped after its first local moving (see [`SETTLED`]); no run
+    /// follows it.
+    Settled,
+    /// Stopped by the level limit, or on a network without edges.
+    Cut,
+}
 
 /// One multilevel run from `start` (a membership of the original nodes, ids
 /// `0..k`); returns each level's partition after its local moving, with its
 /// quality computed on that level's network (aggregation keeps every sum the
 /// quality needs) on every level for the first run, on the last level for a
-/// `later_run` (else NaN); and whether a later run settled (see [`SETTLED`]).
+/// `later_run` (else NaN); and how the run ended.
 fn one_run(
     base: &Network,
     start: &[u32],
     config: &CommunityConfig,
     seed: u64,
     later_run: bool,
-) -> (Vec<Step>, bool) {
+) -> (Vec<Step>, RunEnd) {
     let with_quality = !later_run;
     let n = base.n();
     let mut steps: Vec<Step> = Vec::new();
     if n == 0 {
-        return (steps, false);
+        return (steps, RunEnd::Complete);
     }
     let gamma = config.resolution;
     // Level 0 works on `base` itself; later levels on owned aggregates.
@@ -421,10 +445,15 @@ fn one_run(
             quality,
         });
         if settled {
-            return (steps, true);
+            return (steps, RunEnd::Settled);
         }
         if last_level {
-            break;
+            let end = if k == net.n() {
+                RunEnd::Complete
+            } else {
+                RunEnd::Cut
+            };
+            return (steps, end);
         }
         let (clusters, r) = match config.method {
             Method::Louvain => (comm.clone(), k),
@@ -460,7 +489,7 @@ fn one_run(
         comm = next_comm;
         owned = Some(aggregated);
     }
-    (steps, false)
+    (steps, RunEnd::Cut)
 }
 
 /// `sum_c [ L_c / W - gamma Out_c In_c / W^2 ]` of `comm` (ids below `k`) on
@@ -566,8 +595,8 @@ mod tests {
             start[v] = community_of_block[(v / 50 + 1) % 4];
         }
         let base = network_for(&g, Objective::Modularity, None);
-        let (steps, stopped) = one_run(&base, &start, &config, 9, true);
-        assert!(stopped, "level 0 reached a fixed point");
+        let (steps, end) = one_run(&base, &start, &config, 9, true);
+        assert_eq!(end, RunEnd::Settled, "level 0 reached a fixed point");
         assert_eq!(steps.len(), 1, "it went on to the coarser levels");
         assert_eq!(
             renumber_by_size(&last_partition(&steps, 200).unwrap()).0,
@@ -575,14 +604,14 @@ mod tests {
         );
         // The first run never settles; nor does a later one cut at one round that
         // moved nodes.
-        let (_, stopped) = one_run(&base, &start, &config, 9, false);
-        assert!(!stopped);
+        let (_, end) = one_run(&base, &start, &config, 9, false);
+        assert_eq!(end, RunEnd::Complete);
         let one_round = CommunityConfig {
             max_rounds: 1,
             ..config
         };
-        let (_, stopped) = one_run(&base, &start, &one_round, 9, true);
-        assert!(!stopped);
+        let (_, end) = one_run(&base, &start, &one_round, 9, true);
+        assert_eq!(end, RunEnd::Complete);
     }
 
     #[test]
@@ -612,8 +641,8 @@ mod tests {
         let g = build_graph(11, &src, &dst, None, &BuildOptions::undirected()).unwrap();
         let base = network_for(&g, Objective::Modularity, None);
         let start = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
-        let (steps, stopped) = one_run(&base, &start, &CommunityConfig::default(), 3, true);
-        assert!(stopped);
+        let (steps, end) = one_run(&base, &start, &CommunityConfig::default(), 3, true);
+        assert_eq!(end, RunEnd::Settled);
         let mut m = last_partition(&steps, 11).unwrap();
         // Node 6 left for the clique: the triangles share a label, with no edge.
         assert_eq!(m[0], m[3]);
@@ -631,8 +660,8 @@ mod tests {
         let config = CommunityConfig::default();
         let settled = communities(&g, &config, CommunityInput::default()).unwrap();
         let base = network_for(&g, Objective::Modularity, None);
-        let (steps, stopped) = one_run(&base, &settled.membership, &config, 9, true);
-        assert!(stopped);
+        let (steps, end) = one_run(&base, &settled.membership, &config, 9, true);
+        assert_eq!(end, RunEnd::Settled);
         assert_eq!(steps.len(), 1, "a later run went on to coarser levels");
         // Its quality is computed there, and is the partition's.
         let last = last_partition(&steps, 200).unwrap();
@@ -643,7 +672,8 @@ mod tests {
             steps[0].quality
         );
         // A first run from the same partition aggregates it further.
-        let (first, stopped) = one_run(&base, &settled.membership, &config, 9, false);
-        assert!(first.len() > 1 && !stopped);
+        let (first, end) = one_run(&base, &settled.membership, &config, 9, false);
+        assert!(first.len() > 1);
+        assert_eq!(end, RunEnd::Complete);
     }
 }
