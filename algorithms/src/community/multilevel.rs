@@ -52,7 +52,8 @@ pub struct CommunityConfig {
     /// nothing or gains less than 1e-6 relative (at most 100 runs). A later run
     /// whose first local moving moves fewer than one node in 1,000 stops there
     /// and is the last (its start was all but settled); so does a later run whose
-    /// first local moving ends on a round without a move (see [`SETTLED`]).
+    /// first local moving ends on a round without a move (a fixed point of
+    /// single-node moves; Leiden then splits any community it cut in two).
     /// Default 3: one more than
     /// igraph's default, which on the LFR benchmark reaches igraph's modularity
     /// (higher on 11 of 13 graphs, where two runs were lower on 10) and its NMI
