@@ -177,7 +177,6 @@ fn refine_community(
             ext: r.to_own[v as usize],
         })
         .collect();
-    let mut count = vec![1u32; m];
     let mut order: Vec<u32> = (0..m as u32).collect();
     for i in (1..m).rev() {
         let j = rng.gen_range(i as u64 + 1) as usize;
@@ -191,9 +190,10 @@ fn refine_community(
         // candidate, and the weight to it is `S(v, C \ v)`, so no row is read. The
         // same decisions as the loop below, which sums the same entries in the same
         // order.
+        // Once one joins the other, neither is a singleton any more.
         for &i in &order {
             let (i, j) = (i as usize, 1 - i as usize);
-            if count[i] != 1 || !well_connected(sub[i].ext, sub[i].out, sub[i].inn) {
+            if !well_connected(sub[i].ext, sub[i].out, sub[i].inn) {
                 continue;
             }
             let (to_j, s) = (sub[i].ext, sub[j]);
@@ -202,12 +202,12 @@ fn refine_community(
             }
             if to_j - scale * (sub[i].out * s.inn + sub[i].inn * s.out) > 0.0 {
                 r.cluster[members[i] as usize].store((c as u64) << 32 | j as u64, Relaxed);
-                count[j] += 1;
-                count[i] -= 1;
+                break;
             }
         }
         return;
     }
+    let mut count = vec![1u32; m];
     for (k, &i) in order.iter().enumerate() {
         if let Some(&ahead) = order.get(k + ROW_PREFETCH) {
             net.prefetch_row(members[ahead as usize] as usize);
