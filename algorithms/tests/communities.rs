@@ -159,10 +159,18 @@ fn cpm_and_directed_modularity_are_optimised_and_reported_exactly() {
 
 #[test]
 fn self_loops_are_counted_as_the_quality_functions_count_them() {
-    // Random weighted graphs with a loop on every third node, both kinds, both
-    // objectives, one run and until stable: every reported quality (each level's
-    // and the final one, computed on aggregated networks) equals the function's.
-    for (seed, directed) in [(1, false), (2, true), (3, false), (4, true)] {
+    // Random graphs, weighted or not, with a loop on every third node, both kinds,
+    // both objectives, one run and until stable: every reported quality (each
+    // level's and the final one, computed on aggregated networks) equals the
+    // function's.
+    for (seed, directed, weighted) in [
+        (1, false, true),
+        (2, true, true),
+        (3, false, true),
+        (4, true, true),
+        (5, false, false),
+        (6, true, false),
+    ] {
         let mut rng = Xoshiro256PlusPlus::new(seed);
         let mut edges: Vec<(u32, u32)> = (0..60)
             .map(|_| (rng.gen_range(30) as u32, rng.gen_range(30) as u32))
@@ -172,7 +180,7 @@ fn self_loops_are_counted_as_the_quality_functions_count_them() {
         let w: Vec<f32> = (0..edges.len())
             .map(|_| 0.5 + 2.0 * rng.next_f32())
             .collect();
-        let g = graph(30, &edges, Some(w), directed);
+        let g = graph(30, &edges, weighted.then_some(w), directed);
         for (objective, iterations) in [(Objective::Modularity, 1), (Objective::Cpm, 0)] {
             let cfg = CommunityConfig {
                 objective,

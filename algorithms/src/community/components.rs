@@ -38,21 +38,30 @@ pub(crate) fn split_disconnected(net: &Network, membership: &mut [u32], k: usize
         .map(|c| {
             let mut stack: Vec<u32> = Vec::new();
             let mut found = 0;
+            // Members given a component so far: once all are, the rows of the
+            // nodes still on the stack can only lead to members already seen.
+            let (size, mut seen) = (groups.of(c).len(), 0);
             for &first in groups.of(c) {
                 if part[first as usize].load(Relaxed) != UNSEEN {
                     continue;
                 }
                 part[first as usize].store(found, Relaxed);
+                seen += 1;
                 stack.push(first);
                 while let Some(v) = stack.pop() {
+                    if seen == size {
+                        break;
+                    }
                     for &u in net.row(v as usize).0 {
                         let u = u as usize;
                         if members[u] == c as u32 && part[u].load(Relaxed) == UNSEEN {
                             part[u].store(found, Relaxed);
+                            seen += 1;
                             stack.push(u as u32);
                         }
                     }
                 }
+                stack.clear();
                 found += 1;
             }
             found
@@ -108,6 +117,99 @@ mod tests {
         let mut m = vec![0, 0, 0, 0, 0, 0, 1, 1, 1];
         assert_eq!(split_disconnected(&net, &mut m, 2), 2);
         assert_eq!(m, vec![0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    }
+
+    /// The labels [`split_disconnected`] documents, by union-find over the edges
+    /// inside communities.
+    fn split_reference(g: &spargraph_engine::Graph, membership: &[u32], k: usize) -> Vec<u32> {
+        let n = membership.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut v: usize) -> usize {
+            while parent[v] != v {
+                parent[v] = parent[parent[v]];
+                v = parent[v];
+            }
+            v
+        }
+        for v in 0..n {
+            for &u in g.out().row(v) {
+                let u = u as usize;
+                if membership[u] == membership[v] {
+                    let (a, b) = (root(&mut parent, u), root(&mut parent, v));
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        // Components of each community in order of their first node.
+        let mut order: Vec<Vec<usize>> = vec![Vec::new(); k];
+        for (v, &c) in membership.iter().enumerate() {
+            let (r, c) = (root(&mut parent, v), c as usize);
+            if !order[c].contains(&r) {
+                order[c].push(r);
+            }
+        }
+        let mut label_of_root = vec![u32::MAX; n];
+        let mut next = k as u32;
+        for (c, roots) in order.iter().enumerate() {
+            for (j, &r) in roots.iter().enumerate() {
+                label_of_root[r] = if j == 0 { c as u32 } else { next };
+                next += (j > 0) as u32;
+            }
+        }
+        (0..n)
+            .map(|v| label_of_root[root(&mut parent, v)])
+            .collect()
+    }
+
+    #[test]
+    fn splits_agree_with_union_find_on_random_graphs() {
+        use spargraph_engine::rng::Xoshiro256PlusPlus;
+        let mut rng = Xoshiro256PlusPlus::new(17);
+        for case in 0..300 {
+            let n = 2 + rng.gen_range(40) as usize;
+            let m = rng.gen_range(3 * n as u64) as usize;
+            let (src, dst): (Vec<u32>, Vec<u32>) = (0..m)
+                .map(|_| {
+                    (
+                        rng.gen_range(n as u64) as u32,
+                        rng.gen_range(n as u64) as u32,
+                    )
+                })
+                .unzip();
+            let options = if case % 3 == 0 {
+                BuildOptions::directed()
+            } else {
+                BuildOptions::undirected()
+            };
+            let g = build_graph(n, &src, &dst, None, &options).unwrap();
+            let net = network_for(&g, Objective::Modularity, None);
+            let k = 1 + rng.gen_range(4) as usize;
+            let mut membership: Vec<u32> = (0..n).map(|_| rng.gen_range(k as u64) as u32).collect();
+            // Every label in 0..k used, as `split_disconnected` may assume.
+            for (c, m) in membership.iter_mut().enumerate().take(k) {
+                *m = c as u32;
+            }
+            let k = k.min(n);
+            let mut undirected_view = g.clone();
+            if g.is_directed() {
+                undirected_view = build_graph(
+                    n,
+                    &[&src[..], &dst[..]].concat(),
+                    &[&dst[..], &src[..]].concat(),
+                    None,
+                    &BuildOptions::undirected(),
+                )
+                .unwrap();
+            }
+            let want = split_reference(&undirected_view, &membership, k);
+            let labels = split_disconnected(&net, &mut membership, k);
+            assert_eq!(membership, want, "case {case}");
+            assert_eq!(
+                labels,
+                *want.iter().max().unwrap() as usize + 1,
+                "case {case}"
+            );
+        }
     }
 
     #[test]

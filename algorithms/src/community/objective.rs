@@ -136,6 +136,20 @@ pub(crate) fn network_for<'g>(
         .enumerate()
         .with_min_len(1024)
         .for_each(|(v, (deg, own))| {
+            if !weighted {
+                // Sums of ones are exact in any order: the row's length, with the
+                // loop (found by binary search in the sorted row) counted `factor`
+                // times, is the loop below bit for bit.
+                let row = out.row(v);
+                if row.binary_search(&(v as u32)).is_ok() {
+                    any_loop.store(true, Relaxed);
+                    *own = 2.0 * factor;
+                    *deg = (row.len() - 1) as f64 + factor;
+                } else {
+                    *deg = row.len() as f64;
+                }
+                return;
+            }
             for (u, w) in out.row_entries(v) {
                 let w = w as f64;
                 if u as usize == v {
@@ -154,6 +168,11 @@ pub(crate) fn network_for<'g>(
             .enumerate()
             .with_min_len(1024)
             .for_each(|(v, deg)| {
+                if !weighted {
+                    // Directed: `factor` is 1, so a loop counts once like any arc.
+                    *deg = incoming.row(v).len() as f64;
+                    return;
+                }
                 for (u, w) in incoming.row_entries(v) {
                     *deg += if u as usize == v { factor } else { 1.0 } * w as f64;
                 }
