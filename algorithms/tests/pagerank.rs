@@ -1349,3 +1349,72 @@ fn undirected_star_has_closed_form_pagerank() {
         }
     }
 }
+
+#[test]
+fn conjugate_gradients_on_graphs_with_many_isolated_nodes() {
+    // 60 ids of which 20 have no edge (as identity ids leave unused ids), and one
+    // whose only edges weigh 0: PPR solves the system without them (the `compact`
+    // module). Seeds on kept nodes, on isolated ones, and sets mixing both.
+    let mut rng = Lcg::new(77);
+    let mut edges = Vec::new();
+    let mut weights = Vec::new();
+    for u in 0..40u32 {
+        edges.push((u, (u + 1) % 40));
+        weights.push(1.0);
+        for _ in 0..2 {
+            edges.push((u, rng.below(40) as u32));
+            weights.push(0.2 + rng.unit() as f32);
+        }
+    }
+    edges.push((45, 3));
+    weights.push(0.0);
+    let case = Case::new(
+        "40 connected nodes and 20 isolated ids",
+        60,
+        &edges,
+        Some(weights),
+        BuildOptions::undirected(),
+    );
+    let g = case.graph();
+    let w = case.dense_weights();
+    assert!(case.dangling_nodes().len() >= 20);
+    let raws: Vec<Vec<(u32, f64)>> = vec![
+        vec![(0, 1.0)],
+        vec![(45, 1.0)],
+        vec![(59, 1.0)],
+        vec![(7, 2.0), (50, 1.0), (45, 0.5)],
+        vec![(50, 1.0), (55, 3.0)],
+    ];
+    let seeds: Vec<Seeds> = raws.iter().map(|r| to_seeds(r)).collect();
+    for policy in POLICIES {
+        let r = exact::pagerank(&g, &cfg(0.85, policy)).unwrap();
+        let e = reference(&w, 0.85, &uniform(60), policy);
+        assert!(l1(&r.scores, &e) <= 1e-9, "{policy:?}: global");
+    }
+    for policy in [Dangling::Source, Dangling::Personalization] {
+        let c = cfg(0.85, policy);
+        let blocks: Vec<Vec<PprAnswer>> = [1, 2, 5]
+            .iter()
+            .map(|&b| run_top_k(&g, &seeds, &c, 0, b))
+            .collect();
+        for (i, raw) in raws.iter().enumerate() {
+            let ctx = format!("{policy:?} seeds {raw:?}");
+            let e = reference(&w, 0.85, &dense_p(60, raw), policy);
+            let single = exact::personalized(&g, &seeds[i], &c).unwrap();
+            assert!(l1(&single.scores, &e) <= 1e-9, "{ctx}: personalized");
+            for answers in &blocks {
+                let got = densify(60, &answers[i].entries);
+                assert!(l1(&got, &e) <= 1e-9, "{ctx}: top-k");
+                // The same bits whatever the block, and as the single-source call.
+                assert_eq!(answers[i].entries, blocks[0][i].entries, "{ctx}");
+                let nonzero: Vec<(u32, f64)> = (0..60u32)
+                    .map(|v| (v, single.scores[v as usize]))
+                    .filter(|&(_, s)| s > 0.0)
+                    .collect();
+                let mut sorted = answers[i].entries.clone();
+                sorted.sort_by_key(|&(v, _)| v);
+                assert_eq!(sorted, nonzero, "{ctx}: block against single");
+            }
+        }
+    }
+}

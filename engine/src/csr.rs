@@ -197,6 +197,73 @@ impl Csr {
         (self.n_cols, self.offsets, self.targets, self.weights)
     }
 
+    /// The square submatrix on the rows and columns `kept` (increasing ids), renumbered
+    /// `0..kept.len()` in order: `pos[v]` is the new id of kept node `v`, `u32::MAX`
+    /// for the others, whose entries are dropped. Rows keep their order, so they stay
+    /// sorted. When every dropped row is empty and no entry points to a dropped
+    /// column (dropping the isolated nodes of a symmetric matrix), this is one
+    /// parallel pass over the targets; otherwise the kept rows are filtered in
+    /// parallel blocks. Memory: the new matrix.
+    pub fn induced(&self, kept: &[u32], pos: &[u32]) -> Csr {
+        use rayon::prelude::*;
+        debug_assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        let dropped_rows_empty = kept.len() == self.n_rows()
+            || kept
+                .iter()
+                .map(|&v| self.row_len(v as usize))
+                .sum::<usize>()
+                == self.nnz();
+        if dropped_rows_empty {
+            let targets: Vec<u32> = self.targets.par_iter().map(|&u| pos[u as usize]).collect();
+            if !targets.par_iter().any(|&t| t == u32::MAX) {
+                let mut offsets: Vec<u64> =
+                    kept.iter().map(|&v| self.offsets[v as usize]).collect();
+                offsets.push(self.nnz() as u64);
+                return Csr::from_parts_unchecked(
+                    kept.len(),
+                    offsets,
+                    targets,
+                    self.weights.clone(),
+                );
+            }
+        }
+        let blocks: Vec<(Vec<u64>, Vec<u32>, Vec<f32>)> = kept
+            .par_chunks(1024)
+            .map(|block| {
+                let (mut lens, mut t, mut w) =
+                    (Vec::with_capacity(block.len()), Vec::new(), Vec::new());
+                for &v in block {
+                    let before = t.len();
+                    for (u, x) in self.row_entries(v as usize) {
+                        let p = pos[u as usize];
+                        if p != u32::MAX {
+                            t.push(p);
+                            if self.weights.is_some() {
+                                w.push(x);
+                            }
+                        }
+                    }
+                    lens.push((t.len() - before) as u64);
+                }
+                (lens, t, w)
+            })
+            .collect();
+        let nnz: usize = blocks.iter().map(|b| b.1.len()).sum();
+        let mut offsets = Vec::with_capacity(kept.len() + 1);
+        offsets.push(0u64);
+        let mut targets = Vec::with_capacity(nnz);
+        let mut weights = Vec::with_capacity(if self.weights.is_some() { nnz } else { 0 });
+        for (lens, t, w) in blocks {
+            for len in lens {
+                offsets.push(offsets.last().expect("starts with 0") + len);
+            }
+            targets.extend_from_slice(&t);
+            weights.extend_from_slice(&w);
+        }
+        let weights = self.weights.is_some().then_some(weights);
+        Csr::from_parts_unchecked(kept.len(), offsets, targets, weights)
+    }
+
     /// Whether the matrix equals its transpose (same pattern and values).
     pub fn is_symmetric(&self) -> bool {
         if self.n_rows() != self.n_cols {
@@ -204,5 +271,84 @@ impl Csr {
         }
         let t = crate::kernels::transpose(self);
         &t == self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A matrix from `(row, col, weight)` triples (duplicates keep the first).
+    fn csr(n: usize, entries: &[(u32, u32, f32)], weighted: bool) -> Csr {
+        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+        for &(r, c, w) in entries {
+            if !rows[r as usize].iter().any(|e| e.0 == c) {
+                rows[r as usize].push((c, w));
+            }
+        }
+        let mut offsets = vec![0u64];
+        let (mut targets, mut weights) = (Vec::new(), Vec::new());
+        for row in &mut rows {
+            row.sort_by_key(|e| e.0);
+            for &(c, w) in row.iter() {
+                targets.push(c);
+                weights.push(w);
+            }
+            offsets.push(targets.len() as u64);
+        }
+        Csr::from_parts(n, offsets, targets, weighted.then_some(weights)).unwrap()
+    }
+
+    /// The induced submatrix entry by entry.
+    fn induced_naive(a: &Csr, kept: &[u32]) -> Vec<Vec<(u32, f32)>> {
+        kept.iter()
+            .map(|&v| {
+                kept.iter()
+                    .enumerate()
+                    .filter_map(|(j, &u)| a.get(v as usize, u).map(|w| (j as u32, w)))
+                    .collect()
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn induced_matches_naive(
+            n in 1usize..30,
+            raw in proptest::collection::vec((0u32..30, 0u32..30, 0.0f32..3.0), 0..80),
+            keep_mask in proptest::collection::vec(any::<bool>(), 30),
+            weighted in any::<bool>(),
+            symmetric_isolated in any::<bool>(),
+        ) {
+            let mut entries: Vec<(u32, u32, f32)> = raw
+                .iter()
+                .filter(|e| (e.0 as usize) < n && (e.1 as usize) < n)
+                .copied()
+                .collect();
+            if symmetric_isolated {
+                // Both directions: dropping the nodes without entries takes the
+                // one-pass path.
+                let rev: Vec<_> = entries.iter().map(|&(r, c, w)| (c, r, w)).collect();
+                entries.extend(rev);
+            }
+            let a = csr(n, &entries, weighted);
+            let kept: Vec<u32> = (0..n as u32)
+                .filter(|&v| if symmetric_isolated { a.row_len(v as usize) > 0 } else { keep_mask[v as usize] })
+                .collect();
+            let mut pos = vec![u32::MAX; n];
+            for (i, &v) in kept.iter().enumerate() {
+                pos[v as usize] = i as u32;
+            }
+            let b = a.induced(&kept, &pos);
+            prop_assert_eq!(b.n_rows(), kept.len());
+            prop_assert_eq!(b.n_cols(), kept.len());
+            prop_assert_eq!(b.is_weighted(), weighted);
+            let got: Vec<Vec<(u32, f32)>> = (0..kept.len()).map(|i| b.row_entries(i).collect()).collect();
+            prop_assert_eq!(got, induced_naive(&a, &kept));
+            // The invariants hold (sorted rows, ids in range).
+            let (nc, o, t, w) = b.into_parts();
+            prop_assert!(Csr::from_parts(nc, o, t, w).is_ok());
+        }
     }
 }

@@ -87,7 +87,9 @@ enum Command {
     ///
     /// Peak memory: loading, plus for `exact` at most 40 bytes per node and source of
     /// a block (power iteration's four `n x block` f64 blocks and the finished columns;
-    /// conjugate gradients' three f64 and three f32 blocks); `--memory` bounds them), for `push` three f64 vectors of n per thread, for `powerwalk` the
+    /// conjugate gradients' three f64 and three f32 blocks; `--memory` bounds them;
+    /// on an undirected graph whose isolated nodes are at least 1 in 16, a copy of
+    /// the other nodes' rows, and the blocks over those nodes only), for `push` three f64 vectors of n per thread, for `powerwalk` the
     /// index, two f64 vectors of n per thread, and for sources whose flow spreads
     /// over the graph a block of at most 64 of them (28 bytes per node and source,
     /// at most 512 MiB or one source) and the transposed index (as large as the index); plus the

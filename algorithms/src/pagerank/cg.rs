@@ -59,9 +59,11 @@ use std::ops::Range;
 
 /// One column's personalization.
 pub(super) enum Column<'a> {
-    /// `p = 1/n` everywhere (global PageRank).
-    Uniform,
-    /// `(node, probability)` pairs summing to 1.
+    /// `p = 1/n` everywhere (global PageRank), `n` the whole graph's node count
+    /// (more than the system's rows when isolated nodes are solved apart).
+    Uniform { n: usize },
+    /// `(node, probability)` pairs summing to 1, or to less when some seeds are
+    /// isolated nodes solved apart (see `CgBlock::expand`).
     Seeds(&'a [(u32, f64)]),
 }
 
@@ -90,6 +92,52 @@ impl CgBlock {
         (0..n)
             .map(|i| self.x[i * b + j].max(0.0) * self.scale[j])
             .collect()
+    }
+
+    /// This block, solved on the kept nodes of `g` (see the `compact` module: node
+    /// `v` is row `pos[v]`, `u32::MAX` for an isolated node), as the block of all of
+    /// `g`'s nodes: an isolated node `u` gets its exact `x(u) = (1 - d) p_j(u)` in
+    /// each column `j` whose seeds `isolated[j]` list it, every other isolated node
+    /// 0; the scales to sum 1 are taken over all nodes.
+    pub fn expand(
+        self,
+        g: &Graph,
+        pos: &[u32],
+        isolated: &[Vec<(u32, f64)>],
+        damping: f64,
+    ) -> CgBlock {
+        let (n, b) = (g.n_nodes(), self.b);
+        let mut x = vec![0f64; n * b];
+        x.par_chunks_mut(b)
+            .zip(pos.par_iter())
+            .for_each(|(row, &p)| {
+                if p != u32::MAX {
+                    let p = p as usize;
+                    row.copy_from_slice(&self.x[p * b..p * b + b]);
+                }
+            });
+        for (j, seeds) in isolated.iter().enumerate() {
+            for &(u, p) in seeds {
+                x[u as usize * b + j] += (1.0 - damping) * p;
+            }
+        }
+        let parts = balanced_ranges(g.out().offsets(), (n / ROWS_PER_PART).clamp(1, 256), 4);
+        let sums = reduce(&parts, b, |rows, acc| {
+            for i in rows {
+                for j in 0..b {
+                    acc[j] += x[i * b + j].max(0.0);
+                }
+            }
+        });
+        CgBlock {
+            x,
+            b,
+            parts,
+            scale: scales(&sums),
+            iterations: self.iterations,
+            residual: self.residual,
+            converged: self.converged,
+        }
     }
 
     /// The top `k` scores of every column (`k = 0`: every positive score), as
@@ -165,7 +213,7 @@ pub(super) fn solve(
     let mut r: Vec<f64> = touched_zeros(n * b);
     for (j, c) in cols.iter().enumerate() {
         match c {
-            Column::Uniform => {
+            &Column::Uniform { n } => {
                 let v = (1.0 - d) / n as f64;
                 r.par_chunks_mut(b).for_each(|row| row[j] = v);
             }
@@ -409,14 +457,18 @@ pub(super) fn solve(
         x: y,
         b,
         parts,
-        scale: sums
-            .iter()
-            .map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 })
-            .collect(),
+        scale: scales(&sums),
         iterations: done.iter().map(|d| d.unwrap_or(iterations)).collect(),
         converged: l1.iter().map(|&e| e <= stop).collect(),
         residual: l1,
     }
+}
+
+/// `1 / s` of each column sum `s` (0 for an all-zero column).
+fn scales(sums: &[f64]) -> Vec<f64> {
+    sums.iter()
+        .map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 })
+        .collect()
 }
 
 /// The degree-2 Neumann polynomial preconditioner: with `u = D^-1 r` given (in

@@ -18,6 +18,7 @@
 //! of random-walk fingerprints plus the vertex-centric decomposition at query time).
 
 mod cg;
+mod compact;
 pub mod exact;
 pub mod powerwalk;
 pub mod push;
