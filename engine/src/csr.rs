@@ -207,12 +207,11 @@ impl Csr {
     pub fn induced(&self, kept: &[u32], pos: &[u32]) -> Csr {
         use rayon::prelude::*;
         debug_assert!(kept.windows(2).all(|w| w[0] < w[1]));
-        let dropped_rows_empty = kept.len() == self.n_rows()
-            || kept
-                .iter()
-                .map(|&v| self.row_len(v as usize))
-                .sum::<usize>()
-                == self.nnz();
+        let dropped_rows_empty = kept
+            .iter()
+            .map(|&v| self.row_len(v as usize))
+            .sum::<usize>()
+            == self.nnz();
         if dropped_rows_empty {
             let targets: Vec<u32> = self.targets.par_iter().map(|&u| pos[u as usize]).collect();
             if !targets.par_iter().any(|&t| t == u32::MAX) {

@@ -59,9 +59,8 @@ use std::ops::Range;
 
 /// One column's personalization.
 pub(super) enum Column<'a> {
-    /// `p = 1/n` everywhere (global PageRank), `n` the whole graph's node count
-    /// (more than the system's rows when isolated nodes are solved apart).
-    Uniform { n: usize },
+    /// `p = 1/n` everywhere (global PageRank).
+    Uniform,
     /// `(node, probability)` pairs summing to 1, or to less when some seeds are
     /// isolated nodes solved apart (see `CgBlock::expand`).
     Seeds(&'a [(u32, f64)]),
@@ -121,19 +120,12 @@ impl CgBlock {
                 x[u as usize * b + j] += (1.0 - damping) * p;
             }
         }
-        let parts = balanced_ranges(g.out().offsets(), (n / ROWS_PER_PART).clamp(1, 256), 4);
-        let sums = reduce(&parts, b, |rows, acc| {
-            for i in rows {
-                for j in 0..b {
-                    acc[j] += x[i * b + j].max(0.0);
-                }
-            }
-        });
+        let parts = row_parts(g.out());
         CgBlock {
+            scale: column_scales(&x, b, &parts),
             x,
             b,
             parts,
-            scale: scales(&sums),
             iterations: self.iterations,
             residual: self.residual,
             converged: self.converged,
@@ -199,7 +191,7 @@ pub(super) fn solve(
     let b = cols.len();
     let d = damping;
     let a = g.out();
-    let parts = balanced_ranges(a.offsets(), (n / ROWS_PER_PART).clamp(1, 256), 4);
+    let parts = row_parts(a);
     // diag = o (1 for isolated nodes, whose rows are the identity); inv = 1 / diag.
     let inv: Vec<f64> = tr
         .inv_out
@@ -213,7 +205,7 @@ pub(super) fn solve(
     let mut r: Vec<f64> = touched_zeros(n * b);
     for (j, c) in cols.iter().enumerate() {
         match c {
-            &Column::Uniform { n } => {
+            Column::Uniform => {
                 let v = (1.0 - d) / n as f64;
                 r.par_chunks_mut(b).for_each(|row| row[j] = v);
             }
@@ -446,26 +438,32 @@ pub(super) fn solve(
     y.par_chunks_mut(b)
         .zip(diag.par_iter())
         .for_each(|(row, &o)| row.iter_mut().for_each(|v| *v *= o));
-    let sums = reduce(&parts, b, |rows, acc| {
-        for i in rows {
-            for j in 0..b {
-                acc[j] += y[i * b + j].max(0.0);
-            }
-        }
-    });
     CgBlock {
+        scale: column_scales(&y, b, &parts),
         x: y,
         b,
         parts,
-        scale: scales(&sums),
         iterations: done.iter().map(|d| d.unwrap_or(iterations)).collect(),
         converged: l1.iter().map(|&e| e <= stop).collect(),
         residual: l1,
     }
 }
 
-/// `1 / s` of each column sum `s` (0 for an all-zero column).
-fn scales(sums: &[f64]) -> Vec<f64> {
+/// The fixed reduction partition of `a`'s rows (see [`ROWS_PER_PART`]).
+fn row_parts(a: &spargraph_engine::csr::Csr) -> Vec<Range<usize>> {
+    balanced_ranges(a.offsets(), (a.n_rows() / ROWS_PER_PART).clamp(1, 256), 4)
+}
+
+/// `1 / s` for each column's sum `s` of the row-major block `x` (width `b`),
+/// clamped at 0 (0 for an all-zero column): the scale of [`CgBlock::column`].
+fn column_scales(x: &[f64], b: usize, parts: &[Range<usize>]) -> Vec<f64> {
+    let sums = reduce(parts, b, |rows, acc| {
+        for i in rows {
+            for j in 0..b {
+                acc[j] += x[i * b + j].max(0.0);
+            }
+        }
+    });
     sums.iter()
         .map(|&s| if s > 0.0 { 1.0 / s } else { 0.0 })
         .collect()

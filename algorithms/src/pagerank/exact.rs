@@ -75,8 +75,7 @@ fn pagerank_on_pool(g: &Graph, config: &PageRankConfig) -> Result<PageRankResult
     if use_cg(g, &tr, config, true) {
         // Not on the graph without its isolated nodes (see the `compact` module): for
         // one column the copy costs what the shorter vectors save (R-MAT 16).
-        let col = [Column::Uniform { n: g.n_nodes() }];
-        return Ok(from_cg(solve_cg(g, &tr, &col, config)));
+        return Ok(from_cg(solve_cg(g, &tr, &[Column::Uniform], config)));
     }
     let r = power_uniform(g, &tr, config);
     Ok(PageRankResult {
@@ -214,7 +213,7 @@ fn solve_cg(
     cols: &[Column<'_>],
     config: &PageRankConfig,
 ) -> cg::CgBlock {
-    let global = cols.iter().all(|c| matches!(c, Column::Uniform { .. }));
+    let global = cols.iter().all(|c| matches!(c, Column::Uniform));
     let preconditioner = if global {
         cg::Preconditioner::Jacobi
     } else {
